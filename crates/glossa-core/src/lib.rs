@@ -1,0 +1,22 @@
+//! Glossa's domain: documents, spans, relations, label schemas, offsets and quote anchoring.
+//!
+//! This crate does no IO, no SQL and no async. Every other Glossa crate builds on it.
+//! Offsets are Unicode code points everywhere; [`offsets`] is the one place that converts
+//! them to and from UTF-8 bytes and UTF-16 code units.
+
+pub mod error;
+pub mod model;
+pub mod offsets;
+pub mod quote;
+pub mod record;
+pub mod schema;
+
+pub use error::{CoreError, CoreErrorKind};
+pub use model::{
+    Attrs, DocStatus, Document, DocumentSummary, DocumentView, OpKind, Operation, Relation,
+    RelationId, Span, SpanId, GOLD_LAYER,
+};
+pub use offsets::OffsetIndex;
+pub use quote::{anchor, QuoteSelector, QUOTE_CONTEXT};
+pub use record::{AnnotatedDocument, RelationRecord, SpanRecord};
+pub use schema::{ArgConstraint, AttrKind, AttributeDef, LabelDef, LabelKind, RelationDef, Schema};

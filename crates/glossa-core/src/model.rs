@@ -1,0 +1,254 @@
+//! The stored domain: documents, spans, relations and operations, as the API hands them out.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use crate::quote::QuoteSelector;
+
+/// The layer that holds adjudicated, reference annotations. Every other layer is named after
+/// the annotator who owns it.
+pub const GOLD_LAYER: &str = "gold";
+
+/// A span's attributes, by name. Values are JSON scalars, typed by the schema.
+pub type Attrs = BTreeMap<String, serde_json::Value>;
+
+/// A span's stable internal id (unique within a project).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct SpanId(pub i64);
+
+/// A relation's stable internal id (unique within a project).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct RelationId(pub i64);
+
+/// Where a document stands in the annotation work.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DocStatus {
+    /// Not started.
+    #[default]
+    Todo,
+    /// Someone has annotated part of it.
+    InProgress,
+    /// Marked done.
+    Done,
+}
+
+impl DocStatus {
+    /// The name used in files and the database.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Todo => "todo",
+            Self::InProgress => "in_progress",
+            Self::Done => "done",
+        }
+    }
+
+    /// Parses [`DocStatus::as_str`]'s names.
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "todo" => Some(Self::Todo),
+            "in_progress" => Some(Self::InProgress),
+            "done" => Some(Self::Done),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for DocStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A document at its current revision.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Document {
+    /// Stable, user-visible id (for a file, its stem).
+    pub id: String,
+    /// Display title.
+    pub title: String,
+    /// The file it was imported from, if any.
+    pub source_path: Option<String>,
+    /// Free-form metadata (a JSON object).
+    pub meta: serde_json::Map<String, serde_json::Value>,
+    /// Annotation status.
+    pub status: DocStatus,
+    /// Current revision number (1 for a new document).
+    pub revision: u32,
+    /// The text exactly as imported (UTF-8, BOM dropped, CRLF kept).
+    pub text: String,
+}
+
+/// One line of a document list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DocumentSummary {
+    /// Document id.
+    pub id: String,
+    /// Display title.
+    pub title: String,
+    /// Annotation status.
+    pub status: DocStatus,
+    /// Current revision number.
+    pub revision: u32,
+    /// Text length in code points.
+    pub chars: usize,
+    /// Number of spans over all layers.
+    pub spans: usize,
+}
+
+/// A document with all its spans and relations.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DocumentView {
+    /// The document.
+    pub document: Document,
+    /// Its spans, ordered by start, then end.
+    pub spans: Vec<Span>,
+    /// Relations between its spans.
+    pub relations: Vec<Relation>,
+}
+
+/// A labeled range of a document's text.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Span {
+    /// Internal id.
+    pub id: SpanId,
+    /// User-visible id, unique within the document (`e0`, `c22`, `s17`).
+    pub uid: String,
+    /// The document's id.
+    pub doc_id: String,
+    /// The revision the offsets refer to.
+    pub revision: u32,
+    /// Start, in code points.
+    pub start: usize,
+    /// End (exclusive), in code points.
+    pub end: usize,
+    /// The label's name.
+    pub label: String,
+    /// `gold` or an annotator's name.
+    pub layer: String,
+    /// Attributes, typed by the schema.
+    pub attrs: Attrs,
+    /// A free-text note.
+    pub note: Option<String>,
+    /// Who made it.
+    pub author: String,
+    /// When it was made (RFC 3339).
+    pub created: String,
+    /// When it last changed (RFC 3339).
+    pub updated: String,
+    /// The exact text with context, for re-anchoring.
+    pub quote: QuoteSelector,
+}
+
+/// A labeled link from one span to another.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Relation {
+    /// Internal id.
+    pub id: RelationId,
+    /// The source span (for ATTRIBUTED_TO, the claim).
+    pub from: SpanId,
+    /// The target span.
+    pub to: SpanId,
+    /// The relation type.
+    pub label: String,
+    /// Who made it.
+    pub author: String,
+    /// When it was made (RFC 3339).
+    pub created: String,
+}
+
+/// What an operation did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OpKind {
+    /// A span was created.
+    CreateSpan,
+    /// A span's label, attributes, note or bounds changed.
+    UpdateSpan,
+    /// A span (and its relations) was deleted.
+    DeleteSpan,
+    /// A relation was created.
+    CreateRelation,
+    /// A relation was deleted.
+    DeleteRelation,
+    /// A document's status changed.
+    SetStatus,
+    /// Documents were imported.
+    Import,
+    /// An earlier operation was undone.
+    Undo,
+    /// An undone operation was redone.
+    Redo,
+}
+
+impl OpKind {
+    /// The name used in the database.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::CreateSpan => "create_span",
+            Self::UpdateSpan => "update_span",
+            Self::DeleteSpan => "delete_span",
+            Self::CreateRelation => "create_relation",
+            Self::DeleteRelation => "delete_relation",
+            Self::SetStatus => "set_status",
+            Self::Import => "import",
+            Self::Undo => "undo",
+            Self::Redo => "redo",
+        }
+    }
+
+    /// Parses [`OpKind::as_str`]'s names.
+    pub fn parse(s: &str) -> Option<Self> {
+        [
+            Self::CreateSpan,
+            Self::UpdateSpan,
+            Self::DeleteSpan,
+            Self::CreateRelation,
+            Self::DeleteRelation,
+            Self::SetStatus,
+            Self::Import,
+            Self::Undo,
+            Self::Redo,
+        ]
+        .into_iter()
+        .find(|k| k.as_str() == s)
+    }
+
+    /// Whether undo can reverse it.
+    pub fn is_undoable(self) -> bool {
+        matches!(
+            self,
+            Self::CreateSpan
+                | Self::UpdateSpan
+                | Self::DeleteSpan
+                | Self::CreateRelation
+                | Self::DeleteRelation
+                | Self::SetStatus
+        )
+    }
+}
+
+/// One entry of the append-only history.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Operation {
+    /// Sequence number, increasing.
+    pub id: i64,
+    /// Who did it.
+    pub author: String,
+    /// When (RFC 3339).
+    pub time: String,
+    /// What was done.
+    pub kind: OpKind,
+    /// The document it touched, if one.
+    pub doc_id: Option<String>,
+    /// State before (JSON), if any.
+    pub before: Option<serde_json::Value>,
+    /// State after (JSON), if any.
+    pub after: Option<serde_json::Value>,
+    /// Whether it is currently undone.
+    pub undone: bool,
+}
