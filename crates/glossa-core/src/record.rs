@@ -62,7 +62,7 @@ pub struct RelationRecord {
 }
 
 /// A fresh span uid `s{n}` (counting up from `n`) that `taken` does not hold.
-pub fn fresh_uid(mut n: u64, taken: impl Fn(&str) -> bool) -> String {
+pub fn fresh_uid(mut n: u64, mut taken: impl FnMut(&str) -> bool) -> String {
     loop {
         let uid = format!("s{n}");
         if !taken(&uid) {

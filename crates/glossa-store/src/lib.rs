@@ -1,1 +1,198 @@
-//! placeholder
+//! The Glossa project store: one SQLite file per project (`*.glossa`), opened with WAL,
+//! foreign keys and a busy timeout, its schema kept by append-only migrations. All of Glossa's
+//! SQL lives in this crate.
+//!
+//! - [`Store`]: open or create a project; read its schema and settings.
+//! - [`documents`]: document lists, document views and the export stream.
+//! - [`import`]: an atomic [`ImportBatch`] for bulk loading.
+//! - [`edits`]: span and relation edits, each one transaction with its operation record, and
+//!   per-author undo/redo over the operation log.
+
+pub mod documents;
+pub mod edits;
+mod error;
+pub mod import;
+mod labels;
+pub mod migrations;
+mod rows;
+pub mod stats;
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime};
+
+use glossa_core::Schema;
+use rusqlite::{Connection, OptionalExtension};
+
+pub use edits::{NewRelation, NewSpan};
+pub use error::{StoreError, StoreErrorKind};
+pub use import::{ImportBatch, ImportCounts};
+pub use stats::Stats;
+
+use error::{FResult, Fail};
+
+/// `PRAGMA application_id` of a Glossa project ("GLSS").
+pub const APPLICATION_ID: i32 = 0x474C_5353;
+
+/// An open project file.
+#[derive(Debug)]
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+}
+
+/// The current time as RFC 3339 with milliseconds (UTC).
+pub fn now() -> String {
+    humantime::format_rfc3339_millis(SystemTime::now()).to_string()
+}
+
+fn configure(conn: &Connection) -> FResult<()> {
+    conn.busy_timeout(Duration::from_secs(5))?;
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    conn.pragma_update(None, "synchronous", "NORMAL")?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    Ok(())
+}
+
+impl Store {
+    /// Creates a new project file at `path` with `name` and `schema`. Fails if the file exists.
+    pub fn create(path: &Path, name: &str, schema: &Schema) -> Result<Self, StoreError> {
+        Self::create_inner(path, name, schema).map_err(|f| f.at(path))
+    }
+
+    fn create_inner(path: &Path, name: &str, schema: &Schema) -> FResult<Self> {
+        if path.exists() {
+            return Err(Fail::new("path", StoreErrorKind::AlreadyExists));
+        }
+        let mut conn = Connection::open(path)?;
+        configure(&conn)?;
+        conn.pragma_update(None, "application_id", APPLICATION_ID)?;
+        migrations::migrations().to_latest(&mut conn)?;
+        let tx = conn.transaction()?;
+        {
+            let mut put = tx.prepare("INSERT INTO project (key, value) VALUES (?1, ?2)")?;
+            put.execute(["name", name])?;
+            put.execute(["created", &now()])?;
+        }
+        labels::write_schema(&tx, schema)?;
+        tx.commit()?;
+        Ok(Self {
+            conn,
+            path: path.to_path_buf(),
+        })
+    }
+
+    /// Opens an existing project, upgrading its schema if it is older. A file that is not a
+    /// Glossa project is refused without being changed.
+    pub fn open(path: &Path) -> Result<Self, StoreError> {
+        Self::open_inner(path).map_err(|f| f.at(path))
+    }
+
+    fn open_inner(path: &Path) -> FResult<Self> {
+        let mut header = [0u8; 16];
+        let mut file = std::fs::File::open(path).map_err(|e| {
+            if e.kind() == std::io::ErrorKind::NotFound {
+                Fail::not_found("project file")
+            } else {
+                Fail::from(e)
+            }
+        })?;
+        let n = file.read(&mut header)?;
+        if n < 16 || &header != b"SQLite format 3\0" {
+            return Err(Fail::new(
+                "header",
+                StoreErrorKind::NotAProject("the file is not an SQLite database".into()),
+            ));
+        }
+        let mut conn = Connection::open(path)?;
+        let app: i32 = conn.pragma_query_value(None, "application_id", |r| r.get(0))?;
+        if app != APPLICATION_ID {
+            return Err(Fail::new(
+                "application_id",
+                StoreErrorKind::NotAProject(format!(
+                    "an SQLite database of another application (application_id {app:#x})"
+                )),
+            ));
+        }
+        let version: usize = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+        if version > migrations::latest_version() {
+            return Err(Fail::new(
+                "user_version",
+                StoreErrorKind::NotAProject(format!(
+                    "made by a newer Glossa (schema version {version}, this one knows {})",
+                    migrations::latest_version()
+                )),
+            ));
+        }
+        configure(&conn)?;
+        migrations::migrations().to_latest(&mut conn)?;
+        Ok(Self {
+            conn,
+            path: path.to_path_buf(),
+        })
+    }
+
+    /// The project file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The project's name.
+    pub fn name(&self) -> Result<String, StoreError> {
+        self.setting("name")
+            .map(Option::unwrap_or_default)
+    }
+
+    /// A project setting, if set.
+    pub fn setting(&self, key: &str) -> Result<Option<String>, StoreError> {
+        self.conn
+            .query_row("SELECT value FROM project WHERE key = ?1", [key], |r| r.get(0))
+            .optional()
+            .map_err(|e| Fail::from(e).at(&self.path))
+    }
+
+    /// Sets a project setting.
+    pub fn set_setting(&mut self, key: &str, value: &str) -> Result<(), StoreError> {
+        self.conn
+            .execute(
+                "INSERT INTO project (key, value) VALUES (?1, ?2)
+                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                [key, value],
+            )
+            .map(drop)
+            .map_err(|e| Fail::from(e).at(&self.path))
+    }
+
+    /// The label schema.
+    pub fn schema(&self) -> Result<Schema, StoreError> {
+        let name = self.setting("schema_name")?.unwrap_or_default();
+        labels::read_schema(&self.conn, name).map_err(|f| f.at(&self.path))
+    }
+
+    /// Replaces the label schema (the caller has validated it against existing spans).
+    pub fn set_schema(&mut self, schema: &Schema) -> Result<(), StoreError> {
+        let path = self.path.clone();
+        let run = |conn: &mut Connection| -> FResult<()> {
+            let tx = conn.transaction()?;
+            labels::write_schema(&tx, schema)?;
+            tx.commit()?;
+            Ok(())
+        };
+        run(&mut self.conn).map_err(|f| f.at(&path))
+    }
+
+    /// Labels and relation types in use, with how many spans or relations use each.
+    pub fn labels_in_use(&self) -> Result<Vec<(String, u64)>, StoreError> {
+        labels::in_use(&self.conn).map_err(|f| f.at(&self.path))
+    }
+
+    /// The schema version of the open file (`user_version`).
+    pub fn schema_version(&self) -> Result<usize, StoreError> {
+        self.conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .map_err(|e| Fail::from(e).at(&self.path))
+    }
+}
+
+#[cfg(test)]
+mod tests;

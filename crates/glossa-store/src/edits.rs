@@ -1,0 +1,455 @@
+//! Edits of spans, relations and document status. Each edit is one transaction that changes
+//! the rows and appends an operation holding JSON snapshots of the state before and after.
+//! Undo and redo (per author, surviving reopening) move between those snapshots, after checking
+//! that nobody changed the rows since.
+
+use glossa_core::{
+    Attrs, DocStatus, OpKind, Operation, QuoteSelector, Relation, RelationId, Span, SpanId,
+};
+use rusqlite::{params, OptionalExtension, Transaction};
+use serde::{Deserialize, Serialize};
+
+use crate::documents::{load_relation, load_span, relations_of_span};
+use crate::error::{FResult, Fail};
+use crate::rows::{attrs_json, author_id, document_key, insert_span, SpanRow};
+use crate::{now, Store, StoreError};
+
+/// A span to create. The caller has validated it against the schema and the text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewSpan {
+    /// The document.
+    pub doc_id: String,
+    /// The revision the offsets refer to; must be the document's current one.
+    pub revision: u32,
+    /// A user-visible id; a fresh `s{n}` when `None`.
+    pub uid: Option<String>,
+    /// Start (code points).
+    pub start: usize,
+    /// End (code points).
+    pub end: usize,
+    /// Label.
+    pub label: String,
+    /// Layer.
+    pub layer: String,
+    /// Attributes.
+    pub attrs: Attrs,
+    /// Note.
+    pub note: Option<String>,
+    /// The quote selector of `[start, end)`.
+    pub quote: QuoteSelector,
+}
+
+/// A relation to create. The caller has checked the schema's argument types.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewRelation {
+    /// Source span.
+    pub from: SpanId,
+    /// Target span.
+    pub to: SpanId,
+    /// Relation type.
+    pub label: String,
+}
+
+/// The state an operation moves between.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+struct Snapshot {
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    spans: Vec<Span>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    relations: Vec<Relation>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    status: Option<DocStatus>,
+}
+
+fn to_json(s: &Snapshot) -> FResult<String> {
+    serde_json::to_string(s).map_err(|e| Fail::corrupt("operations.after", e))
+}
+
+fn from_json(s: Option<String>, field: &str) -> FResult<Snapshot> {
+    match s {
+        None => Ok(Snapshot::default()),
+        Some(s) => serde_json::from_str(&s).map_err(|e| Fail::corrupt(field, e)),
+    }
+}
+
+fn record(tx: &Transaction<'_>, author: &str, now: &str, kind: OpKind, doc: i64, before: &Snapshot, after: &Snapshot) -> FResult<i64> {
+    let author = author_id(tx, author, now)?;
+    tx.prepare_cached("UPDATE operations SET state = 'discarded' WHERE author = ?1 AND state = 'undone'")?
+        .execute([author])?;
+    tx.prepare_cached(
+        "INSERT INTO operations (author, time, kind, doc, before, after, state)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'applied')",
+    )?
+    .execute(params![author, now, kind.as_str(), doc, to_json(before)?, to_json(after)?])?;
+    Ok(tx.last_insert_rowid())
+}
+
+fn span_doc(tx: &Transaction<'_>, span: &Span) -> FResult<i64> {
+    Ok(document_key(tx, &span.doc_id)?.0)
+}
+
+fn write_span(tx: &Transaction<'_>, s: &Span, insert: bool, now: &str) -> FResult<()> {
+    let (doc, _) = document_key(tx, &s.doc_id)?;
+    let author = author_id(tx, &s.author, now)?;
+    if insert {
+        insert_span(
+            tx,
+            &SpanRow {
+                id: Some(s.id.0),
+                doc,
+                uid: &s.uid,
+                revision: s.revision,
+                start: s.start,
+                end: s.end,
+                label: &s.label,
+                layer: &s.layer,
+                attrs: attrs_json(&s.attrs)?,
+                note: s.note.as_deref(),
+                author,
+                created: &s.created,
+                updated: &s.updated,
+                quote: &s.quote,
+            },
+        )?;
+        return Ok(());
+    }
+    tx.prepare_cached(
+        "UPDATE spans SET uid = ?2, revision = ?3, start = ?4, \"end\" = ?5, label = ?6, layer = ?7,
+             attrs = ?8, note = ?9, author = ?10, created = ?11, updated = ?12,
+             quote_exact = ?13, quote_prefix = ?14, quote_suffix = ?15
+         WHERE id = ?1",
+    )?
+    .execute(params![
+        s.id.0,
+        s.uid,
+        s.revision,
+        s.start as i64,
+        s.end as i64,
+        s.label,
+        s.layer,
+        attrs_json(&s.attrs)?,
+        s.note,
+        author,
+        s.created,
+        s.updated,
+        s.quote.exact,
+        s.quote.prefix,
+        s.quote.suffix
+    ])?;
+    Ok(())
+}
+
+fn insert_relation(tx: &Transaction<'_>, r: &Relation, now: &str) -> FResult<()> {
+    let from = load_span(tx, r.from)?.ok_or_else(|| Fail::not_found(format!("span {}", r.from.0)))?;
+    let doc = span_doc(tx, &from)?;
+    let author = author_id(tx, &r.author, now)?;
+    tx.prepare_cached(
+        "INSERT INTO relations (id, doc, from_span, to_span, label, author, created)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?
+    .execute(params![r.id.0, doc, r.from.0, r.to.0, r.label, author, r.created])
+    .map_err(|e| match e {
+        rusqlite::Error::SqliteFailure(f, _) if f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE => {
+            Fail::conflict("relation", format!("these spans are already linked by {}", r.label))
+        }
+        e => e.into(),
+    })?;
+    Ok(())
+}
+
+/// Moves the rows from state `from` to state `to`, refusing if the rows are no longer as
+/// `from` says (someone changed them since).
+fn transition(tx: &Transaction<'_>, doc: Option<i64>, from: &Snapshot, to: &Snapshot, now: &str) -> FResult<()> {
+    let changed = |what: String| Fail::conflict(what.clone(), format!("{what} was changed since; cannot undo or redo over it"));
+    for s in &from.spans {
+        if load_span(tx, s.id)?.as_ref() != Some(s) {
+            return Err(changed(format!("span {}", s.uid)));
+        }
+    }
+    for s in to.spans.iter().filter(|s| !from.spans.iter().any(|f| f.id == s.id)) {
+        if load_span(tx, s.id)?.is_some() {
+            return Err(changed(format!("span {}", s.uid)));
+        }
+    }
+    for r in &from.relations {
+        if load_relation(tx, r.id)?.as_ref() != Some(r) {
+            return Err(changed(format!("relation {}", r.id.0)));
+        }
+    }
+    if let (Some(doc), Some(status)) = (doc, from.status) {
+        let current: String = tx.query_row("SELECT status FROM documents WHERE id = ?1", [doc], |r| r.get(0))?;
+        if current != status.as_str() {
+            return Err(changed("document status".into()));
+        }
+    }
+    for r in from.relations.iter().filter(|r| !to.relations.iter().any(|t| t.id == r.id)) {
+        tx.prepare_cached("DELETE FROM relations WHERE id = ?1")?.execute([r.id.0])?;
+    }
+    for s in from.spans.iter().filter(|s| !to.spans.iter().any(|t| t.id == s.id)) {
+        tx.prepare_cached("DELETE FROM spans WHERE id = ?1")?.execute([s.id.0])?;
+    }
+    for s in &to.spans {
+        let existed = from.spans.iter().any(|f| f.id == s.id);
+        write_span(tx, s, !existed, now)?;
+    }
+    for r in to.relations.iter().filter(|r| !from.relations.iter().any(|f| f.id == r.id)) {
+        insert_relation(tx, r, now)?;
+    }
+    if let (Some(doc), Some(status)) = (doc, to.status) {
+        tx.execute("UPDATE documents SET status = ?2 WHERE id = ?1", params![doc, status.as_str()])?;
+    }
+    Ok(())
+}
+
+fn load_operation(tx: &rusqlite::Connection, id: i64) -> FResult<Operation> {
+    let mut stmt = tx.prepare_cached(
+        "SELECT o.id, a.name, o.time, o.kind, d.doc_id, o.before, o.after, o.state
+         FROM operations o JOIN authors a ON a.id = o.author LEFT JOIN documents d ON d.id = o.doc
+         WHERE o.id = ?1",
+    )?;
+    let mut rows = stmt.query([id])?;
+    let r = rows.next()?.ok_or_else(|| Fail::not_found(format!("operation {id}")))?;
+    operation_from_row(r)
+}
+
+fn operation_from_row(r: &rusqlite::Row<'_>) -> FResult<Operation> {
+    let kind: String = r.get(3)?;
+    let json = |i: usize, field: &str| -> FResult<Option<serde_json::Value>> {
+        let s: Option<String> = r.get(i)?;
+        s.map(|s| serde_json::from_str(&s).map_err(|e| Fail::corrupt(field, e))).transpose()
+    };
+    let state: String = r.get(7)?;
+    Ok(Operation {
+        id: r.get(0)?,
+        author: r.get(1)?,
+        time: r.get(2)?,
+        kind: OpKind::parse(&kind).ok_or_else(|| Fail::corrupt("operations.kind", format!("unknown kind {kind:?}")))?,
+        doc_id: r.get(4)?,
+        before: json(5, "operations.before")?,
+        after: json(6, "operations.after")?,
+        undone: state == "undone",
+    })
+}
+
+impl Store {
+    fn write<T>(&mut self, f: impl FnOnce(&Transaction<'_>, &str) -> FResult<T>) -> Result<T, StoreError> {
+        let path = self.path.clone();
+        let run = |conn: &mut rusqlite::Connection| -> FResult<T> {
+            let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            let out = f(&tx, &now())?;
+            tx.commit()?;
+            Ok(out)
+        };
+        run(&mut self.conn).map_err(|f| f.at(&path))
+    }
+
+    /// Creates a span, recorded as `author`'s operation.
+    pub fn create_span(&mut self, author: &str, new: &NewSpan) -> Result<Span, StoreError> {
+        self.write(|tx, now| {
+            let (doc, revision) = document_key(tx, &new.doc_id)?;
+            if revision != new.revision {
+                return Err(Fail::conflict(
+                    "revision",
+                    format!("document {:?} is at revision {revision}, not {}", new.doc_id, new.revision),
+                ));
+            }
+            let uid = match &new.uid {
+                Some(uid) => uid.clone(),
+                None => {
+                    let next: i64 = tx.query_row(
+                        "SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'spans'), 0) + 1",
+                        [],
+                        |r| r.get(0),
+                    )?;
+                    let mut taken = tx.prepare_cached("SELECT 1 FROM spans WHERE doc = ?1 AND uid = ?2")?;
+                    let n = u64::try_from(next).unwrap_or(1);
+                    glossa_core::record::fresh_uid(n, |u| taken.exists(params![doc, u]).unwrap_or(true))
+                }
+            };
+            let author_row = author_id(tx, author, now)?;
+            let id = insert_span(
+                tx,
+                &SpanRow {
+                    id: None,
+                    doc,
+                    uid: &uid,
+                    revision,
+                    start: new.start,
+                    end: new.end,
+                    label: &new.label,
+                    layer: &new.layer,
+                    attrs: attrs_json(&new.attrs)?,
+                    note: new.note.as_deref(),
+                    author: author_row,
+                    created: now,
+                    updated: now,
+                    quote: &new.quote,
+                },
+            )?;
+            let span = load_span(tx, SpanId(id))?.ok_or_else(|| Fail::not_found(format!("span {id}")))?;
+            let after = Snapshot { spans: vec![span.clone()], ..Snapshot::default() };
+            record(tx, author, now, OpKind::CreateSpan, doc, &Snapshot::default(), &after)?;
+            Ok(span)
+        })
+    }
+
+    /// Writes `span`'s label, bounds, quote, attributes and note over the stored span with
+    /// the same id, recorded as `author`'s operation.
+    pub fn update_span(&mut self, author: &str, span: &Span) -> Result<Span, StoreError> {
+        self.write(|tx, now| {
+            let before = load_span(tx, span.id)?.ok_or_else(|| Fail::not_found(format!("span {}", span.id.0)))?;
+            let mut after = span.clone();
+            after.updated = now.to_string();
+            (after.doc_id, after.created, after.author, after.revision) =
+                (before.doc_id.clone(), before.created.clone(), before.author.clone(), before.revision);
+            write_span(tx, &after, false, now)?;
+            let doc = span_doc(tx, &before)?;
+            let snap = |s: Span| Snapshot { spans: vec![s], ..Snapshot::default() };
+            record(tx, author, now, OpKind::UpdateSpan, doc, &snap(before), &snap(after.clone()))?;
+            Ok(after)
+        })
+    }
+
+    /// Deletes a span and its relations, recorded as `author`'s operation.
+    pub fn delete_span(&mut self, author: &str, id: SpanId) -> Result<Span, StoreError> {
+        self.write(|tx, now| {
+            let span = load_span(tx, id)?.ok_or_else(|| Fail::not_found(format!("span {}", id.0)))?;
+            let relations = relations_of_span(tx, id)?;
+            let doc = span_doc(tx, &span)?;
+            let before = Snapshot { spans: vec![span.clone()], relations, status: None };
+            transition(tx, Some(doc), &before, &Snapshot::default(), now)?;
+            record(tx, author, now, OpKind::DeleteSpan, doc, &before, &Snapshot::default())?;
+            Ok(span)
+        })
+    }
+
+    /// Creates a relation, recorded as `author`'s operation.
+    pub fn create_relation(&mut self, author: &str, new: &NewRelation) -> Result<Relation, StoreError> {
+        self.write(|tx, now| {
+            let from = load_span(tx, new.from)?.ok_or_else(|| Fail::not_found(format!("span {}", new.from.0)))?;
+            let to = load_span(tx, new.to)?.ok_or_else(|| Fail::not_found(format!("span {}", new.to.0)))?;
+            if from.doc_id != to.doc_id {
+                return Err(Fail::conflict("to", "a relation must link spans of one document"));
+            }
+            let next: i64 = tx.query_row(
+                "SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'relations'), 0) + 1",
+                [],
+                |r| r.get(0),
+            )?;
+            let relation = Relation {
+                id: RelationId(next),
+                from: new.from,
+                to: new.to,
+                label: new.label.clone(),
+                author: author.to_string(),
+                created: now.to_string(),
+            };
+            insert_relation(tx, &relation, now)?;
+            let doc = span_doc(tx, &from)?;
+            let after = Snapshot { relations: vec![relation.clone()], ..Snapshot::default() };
+            record(tx, author, now, OpKind::CreateRelation, doc, &Snapshot::default(), &after)?;
+            Ok(relation)
+        })
+    }
+
+    /// Deletes a relation, recorded as `author`'s operation.
+    pub fn delete_relation(&mut self, author: &str, id: RelationId) -> Result<Relation, StoreError> {
+        self.write(|tx, now| {
+            let rel = load_relation(tx, id)?.ok_or_else(|| Fail::not_found(format!("relation {}", id.0)))?;
+            let from = load_span(tx, rel.from)?.ok_or_else(|| Fail::not_found(format!("span {}", rel.from.0)))?;
+            let doc = span_doc(tx, &from)?;
+            let before = Snapshot { relations: vec![rel.clone()], ..Snapshot::default() };
+            transition(tx, Some(doc), &before, &Snapshot::default(), now)?;
+            record(tx, author, now, OpKind::DeleteRelation, doc, &before, &Snapshot::default())?;
+            Ok(rel)
+        })
+    }
+
+    /// Sets a document's status, recorded as `author`'s operation.
+    pub fn set_status(&mut self, author: &str, doc_id: &str, status: DocStatus) -> Result<(), StoreError> {
+        self.write(|tx, now| {
+            let (doc, _) = document_key(tx, doc_id)?;
+            let current: String = tx.query_row("SELECT status FROM documents WHERE id = ?1", [doc], |r| r.get(0))?;
+            let current = DocStatus::parse(&current).unwrap_or_default();
+            let before = Snapshot { status: Some(current), ..Snapshot::default() };
+            let after = Snapshot { status: Some(status), ..Snapshot::default() };
+            transition(tx, Some(doc), &before, &after, now)?;
+            record(tx, author, now, OpKind::SetStatus, doc, &before, &after)?;
+            Ok(())
+        })
+    }
+
+    /// Undoes `author`'s latest applied operation; `None` when there is nothing to undo.
+    pub fn undo(&mut self, author: &str) -> Result<Option<Operation>, StoreError> {
+        self.write(|tx, now| {
+            let Some(author_row) = tx
+                .query_row("SELECT id FROM authors WHERE name = ?1", [author], |r| r.get::<_, i64>(0))
+                .optional()?
+            else {
+                return Ok(None);
+            };
+            let row = tx
+                .query_row(
+                    "SELECT id, doc, before, after FROM operations
+                     WHERE author = ?1 AND state = 'applied' ORDER BY id DESC LIMIT 1",
+                    [author_row],
+                    |r| Ok((r.get::<_, i64>(0)?, r.get::<_, Option<i64>>(1)?, r.get(2)?, r.get(3)?)),
+                )
+                .optional()?;
+            let Some((op, doc, before, after)) = row else { return Ok(None) };
+            let (before, after) = (from_json(before, "operations.before")?, from_json(after, "operations.after")?);
+            transition(tx, doc, &after, &before, now)?;
+            tx.execute("UPDATE operations SET state = 'undone' WHERE id = ?1", [op])?;
+            tx.execute(
+                "INSERT INTO operations (author, time, kind, doc, state, ref_op) VALUES (?1, ?2, 'undo', ?3, 'record', ?4)",
+                params![author_row, now, doc, op],
+            )?;
+            load_operation(tx, op).map(Some)
+        })
+    }
+
+    /// Redoes `author`'s most recently undone operation; `None` when there is nothing to redo
+    /// (nothing undone, or a newer edit discarded the redo stack).
+    pub fn redo(&mut self, author: &str) -> Result<Option<Operation>, StoreError> {
+        self.write(|tx, now| {
+            let row = tx
+                .query_row(
+                    "SELECT o.id, o.author, o.doc, o.before, o.after FROM operations u
+                     JOIN operations o ON o.id = u.ref_op
+                     JOIN authors a ON a.id = u.author
+                     WHERE a.name = ?1 AND u.kind = 'undo' AND o.state = 'undone'
+                     ORDER BY u.id DESC LIMIT 1",
+                    [author],
+                    |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?, r.get::<_, Option<i64>>(2)?, r.get(3)?, r.get(4)?)),
+                )
+                .optional()?;
+            let Some((op, author_row, doc, before, after)) = row else { return Ok(None) };
+            let (before, after) = (from_json(before, "operations.before")?, from_json(after, "operations.after")?);
+            transition(tx, doc, &before, &after, now)?;
+            tx.execute("UPDATE operations SET state = 'applied' WHERE id = ?1", [op])?;
+            tx.execute(
+                "INSERT INTO operations (author, time, kind, doc, state, ref_op) VALUES (?1, ?2, 'redo', ?3, 'record', ?4)",
+                params![author_row, now, doc, op],
+            )?;
+            load_operation(tx, op).map(Some)
+        })
+    }
+
+    /// The history, newest first: every operation (of document `doc_id` when given).
+    pub fn history(&self, doc_id: Option<&str>, limit: usize) -> Result<Vec<Operation>, StoreError> {
+        let run = || -> FResult<Vec<Operation>> {
+            let mut stmt = self.conn.prepare(
+                "SELECT o.id, a.name, o.time, o.kind, d.doc_id, o.before, o.after, o.state
+                 FROM operations o JOIN authors a ON a.id = o.author LEFT JOIN documents d ON d.id = o.doc
+                 WHERE ?1 IS NULL OR d.doc_id = ?1 ORDER BY o.id DESC LIMIT ?2",
+            )?;
+            let mut rows = stmt.query(params![doc_id, i64::try_from(limit).unwrap_or(i64::MAX)])?;
+            let mut out = Vec::new();
+            while let Some(r) = rows.next()? {
+                out.push(operation_from_row(r)?);
+            }
+            Ok(out)
+        };
+        run().map_err(|f| f.at(&self.path))
+    }
+}

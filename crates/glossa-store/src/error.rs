@@ -1,0 +1,108 @@
+//! The one error type of `glossa-store`, carrying the project file and the field it failed on.
+
+use std::fmt;
+use std::path::PathBuf;
+
+/// What went wrong in the store.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreErrorKind {
+    /// SQLite reported an error.
+    #[error("database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    /// A migration failed.
+    #[error("migration failed: {0}")]
+    Migration(#[from] rusqlite_migration::Error),
+    /// The file is not a Glossa project.
+    #[error("not a Glossa project: {0}")]
+    NotAProject(String),
+    /// The file already exists.
+    #[error("a file already exists there")]
+    AlreadyExists,
+    /// A document, span, relation or author that does not exist.
+    #[error("{0} not found")]
+    NotFound(String),
+    /// A write that conflicts with the current state (an id taken, a stale undo).
+    #[error("{0}")]
+    Conflict(String),
+    /// A stored value could not be read back (bad JSON in a column).
+    #[error("stored value is corrupt: {0}")]
+    Corrupt(String),
+    /// A file system error.
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// A store error: the project file, the field (a table column or an id), and what went wrong.
+#[derive(Debug)]
+pub struct StoreError {
+    /// The project file.
+    pub path: PathBuf,
+    /// The field or item it failed on, when known (`spans.attrs`, `document kursk`).
+    pub field: Option<String>,
+    /// What went wrong.
+    pub kind: StoreErrorKind,
+}
+
+impl fmt::Display for StoreError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: ", self.path.display())?;
+        if let Some(field) = &self.field {
+            write!(f, "{field}: ")?;
+        }
+        write!(f, "{}", self.kind)
+    }
+}
+
+impl std::error::Error for StoreError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.kind.source()
+    }
+}
+
+/// An error before the project path is attached.
+#[derive(Debug)]
+pub(crate) struct Fail {
+    pub field: Option<String>,
+    pub kind: StoreErrorKind,
+}
+
+impl Fail {
+    pub fn new(field: impl Into<String>, kind: StoreErrorKind) -> Self {
+        Self {
+            field: Some(field.into()),
+            kind,
+        }
+    }
+
+    pub fn not_found(what: impl Into<String>) -> Self {
+        let what = what.into();
+        Self::new(what.clone(), StoreErrorKind::NotFound(what))
+    }
+
+    pub fn conflict(field: impl Into<String>, msg: impl Into<String>) -> Self {
+        Self::new(field, StoreErrorKind::Conflict(msg.into()))
+    }
+
+    pub fn corrupt(field: &str, err: impl fmt::Display) -> Self {
+        Self::new(field, StoreErrorKind::Corrupt(err.to_string()))
+    }
+
+    pub fn at(self, path: &std::path::Path) -> StoreError {
+        StoreError {
+            path: path.to_path_buf(),
+            field: self.field,
+            kind: self.kind,
+        }
+    }
+}
+
+impl<E: Into<StoreErrorKind>> From<E> for Fail {
+    fn from(e: E) -> Self {
+        Self {
+            field: None,
+            kind: e.into(),
+        }
+    }
+}
+
+pub(crate) type FResult<T> = Result<T, Fail>;

@@ -1,0 +1,273 @@
+//! [`ImportBatch`]: bulk loading inside one transaction. Nothing is visible until
+//! [`ImportBatch::commit`]; dropping the batch rolls everything back, so an import applies
+//! completely or not at all.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use glossa_core::{anchor, AnnotatedDocument, OffsetIndex, QuoteSelector};
+use rusqlite::{params, OptionalExtension, Transaction};
+use serde::Serialize;
+
+use crate::error::{FResult, Fail};
+use crate::rows::{attrs_json, author_id, insert_span, SpanRow};
+use crate::{now, Store, StoreError};
+
+/// What an import wrote.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct ImportCounts {
+    /// New documents.
+    pub documents: u64,
+    /// Existing documents replaced or given a new revision.
+    pub updated: u64,
+    /// Spans written.
+    pub spans: u64,
+    /// Relations written.
+    pub relations: u64,
+    /// Spans carried to a new revision by re-anchoring.
+    pub reanchored: u64,
+    /// Spans left on an old revision because their text is gone.
+    pub orphaned: u64,
+}
+
+/// An open import transaction.
+pub struct ImportBatch<'s> {
+    tx: Transaction<'s>,
+    path: &'s Path,
+    now: String,
+    authors: HashMap<String, i64>,
+    counts: ImportCounts,
+}
+
+impl Store {
+    /// Starts an import. Nothing is written until [`ImportBatch::commit`].
+    pub fn begin_import(&mut self) -> Result<ImportBatch<'_>, StoreError> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .map_err(|e| Fail::from(e).at(&self.path))?;
+        Ok(ImportBatch {
+            tx,
+            path: &self.path,
+            now: now(),
+            authors: HashMap::new(),
+            counts: ImportCounts::default(),
+        })
+    }
+}
+
+impl ImportBatch<'_> {
+    fn author(&mut self, name: &str) -> FResult<i64> {
+        if let Some(&id) = self.authors.get(name) {
+            return Ok(id);
+        }
+        let id = author_id(&self.tx, name, &self.now)?;
+        self.authors.insert(name.to_string(), id);
+        Ok(id)
+    }
+
+    /// Whether document `doc_id` exists (already stored, or added earlier in this batch).
+    pub fn has_document(&self, doc_id: &str) -> Result<bool, StoreError> {
+        self.existing(doc_id)
+            .map(|o| o.is_some())
+            .map_err(|f| f.at(self.path))
+    }
+
+    fn existing(&self, doc_id: &str) -> FResult<Option<(i64, u32)>> {
+        Ok(self
+            .tx
+            .prepare_cached("SELECT id, revision FROM documents WHERE doc_id = ?1")?
+            .query_row([doc_id], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?)
+    }
+
+    /// Adds a new document with its spans and relations. `doc` must be validated, with
+    /// defaults filled (every span has a uid, layer and author).
+    pub fn add_document(&mut self, doc: &AnnotatedDocument, source_path: Option<&str>) -> Result<(), StoreError> {
+        self.add_inner(doc, source_path).map_err(|f| f.at(self.path))
+    }
+
+    fn add_inner(&mut self, doc: &AnnotatedDocument, source_path: Option<&str>) -> FResult<()> {
+        let index = OffsetIndex::new(&doc.text);
+        let meta = serde_json::to_string(&doc.meta).map_err(|e| Fail::corrupt("documents.meta", e))?;
+        self.tx
+            .prepare_cached(
+                "INSERT INTO documents (doc_id, title, source_path, meta, status, revision, chars, created, updated)
+                 VALUES (?1, ?2, ?3, ?4, ?5, 1, ?6, ?7, ?7)",
+            )?
+            .execute(params![
+                doc.id,
+                doc.title(),
+                source_path,
+                meta,
+                doc.status.as_str(),
+                index.len_codepoints() as i64,
+                self.now
+            ])
+            .map_err(|e| match e {
+                rusqlite::Error::SqliteFailure(f, _) if f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE => {
+                    Fail::conflict("id", format!("document id {:?} already exists", doc.id))
+                }
+                e => e.into(),
+            })?;
+        let rowid = self.tx.last_insert_rowid();
+        self.tx
+            .prepare_cached("INSERT INTO revisions (doc, number, text, created) VALUES (?1, 1, ?2, ?3)")?
+            .execute(params![rowid, doc.text, self.now])?;
+        self.counts.documents += 1;
+        self.insert_annotations(rowid, 1, &index, doc)
+    }
+
+    fn insert_annotations(&mut self, rowid: i64, revision: u32, index: &OffsetIndex<'_>, doc: &AnnotatedDocument) -> FResult<()> {
+        let mut ids: HashMap<&str, i64> = HashMap::with_capacity(doc.spans.len());
+        for (i, span) in doc.spans.iter().enumerate() {
+            let field = |name: &str| format!("document {:?} spans[{i}].{name}", doc.id);
+            let uid = span.uid.as_deref().ok_or_else(|| Fail::conflict(field("id"), "span has no id"))?;
+            let author = self.author(span.author.as_deref().unwrap_or("import"))?;
+            let quote = QuoteSelector::new(index, span.start, span.end)
+                .map_err(|e| Fail::conflict(field("end"), e.to_string()))?;
+            let id = insert_span(
+                &self.tx,
+                &SpanRow {
+                    id: None,
+                    doc: rowid,
+                    uid,
+                    revision,
+                    start: span.start,
+                    end: span.end,
+                    label: &span.label,
+                    layer: span.layer.as_deref().unwrap_or(glossa_core::GOLD_LAYER),
+                    attrs: attrs_json(&span.attrs)?,
+                    note: span.note.as_deref(),
+                    author,
+                    created: &self.now,
+                    updated: &self.now,
+                    quote: &quote,
+                },
+            )?;
+            ids.insert(uid, id);
+        }
+        for (i, rel) in doc.relations.iter().enumerate() {
+            let span = |uid: &str, side: &str| {
+                ids.get(uid).copied().ok_or_else(|| {
+                    Fail::conflict(format!("document {:?} relations[{i}].{side}", doc.id), format!("no span {uid:?}"))
+                })
+            };
+            let (from, to) = (span(&rel.from, "from")?, span(&rel.to, "to")?);
+            let author = self.author(rel.author.as_deref().unwrap_or("import"))?;
+            self.tx
+                .prepare_cached(
+                    "INSERT INTO relations (doc, from_span, to_span, label, author, created)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                )?
+                .execute(params![rowid, from, to, rel.label, author, self.now])?;
+        }
+        self.counts.spans += doc.spans.len() as u64;
+        self.counts.relations += doc.relations.len() as u64;
+        Ok(())
+    }
+
+    /// Updates an existing document from `doc`. A changed text becomes a new revision. With
+    /// `replace_annotations`, the document's spans and relations are replaced by `doc`'s;
+    /// otherwise its current spans are re-anchored to the new text by their quote selectors,
+    /// and those whose text is gone stay on the old revision (orphaned).
+    pub fn update_document(
+        &mut self,
+        doc: &AnnotatedDocument,
+        source_path: Option<&str>,
+        replace_annotations: bool,
+    ) -> Result<(), StoreError> {
+        self.update_inner(doc, source_path, replace_annotations)
+            .map_err(|f| f.at(self.path))
+    }
+
+    fn update_inner(&mut self, doc: &AnnotatedDocument, source_path: Option<&str>, replace: bool) -> FResult<()> {
+        let (rowid, old_rev) = self
+            .existing(&doc.id)?
+            .ok_or_else(|| Fail::not_found(format!("document {:?}", doc.id)))?;
+        let old_text: String = self
+            .tx
+            .prepare_cached("SELECT text FROM revisions WHERE doc = ?1 AND number = ?2")?
+            .query_row(params![rowid, old_rev], |r| r.get(0))?;
+        let index = OffsetIndex::new(&doc.text);
+        let revision = if old_text == doc.text { old_rev } else { old_rev + 1 };
+        if revision != old_rev {
+            self.tx
+                .prepare_cached("INSERT INTO revisions (doc, number, text, created) VALUES (?1, ?2, ?3, ?4)")?
+                .execute(params![rowid, revision, doc.text, self.now])?;
+        }
+        let meta = serde_json::to_string(&doc.meta).map_err(|e| Fail::corrupt("documents.meta", e))?;
+        self.tx
+            .prepare_cached(
+                "UPDATE documents SET title = ?2, source_path = coalesce(?3, source_path), meta = ?4,
+                     status = ?5, revision = ?6, chars = ?7, updated = ?8 WHERE id = ?1",
+            )?
+            .execute(params![
+                rowid,
+                doc.title(),
+                source_path,
+                meta,
+                doc.status.as_str(),
+                revision,
+                index.len_codepoints() as i64,
+                self.now
+            ])?;
+        self.counts.updated += 1;
+        if replace {
+            self.tx.prepare_cached("DELETE FROM spans WHERE doc = ?1")?.execute([rowid])?;
+            return self.insert_annotations(rowid, revision, &index, doc);
+        }
+        if revision == old_rev {
+            return Ok(());
+        }
+        let mut moved = Vec::new();
+        {
+            let mut stmt = self.tx.prepare_cached(
+                "SELECT id, start, quote_exact, quote_prefix, quote_suffix FROM spans WHERE doc = ?1 AND revision = ?2",
+            )?;
+            let mut rows = stmt.query(params![rowid, old_rev])?;
+            while let Some(r) = rows.next()? {
+                let id: i64 = r.get(0)?;
+                let start: i64 = r.get(1)?;
+                let quote = QuoteSelector { exact: r.get(2)?, prefix: r.get(3)?, suffix: r.get(4)? };
+                match anchor(&quote, usize::try_from(start).unwrap_or(0), &doc.text) {
+                    Some((s, e)) => moved.push((id, s, e)),
+                    None => self.counts.orphaned += 1,
+                }
+            }
+        }
+        for (id, s, e) in moved {
+            let quote = QuoteSelector::new(&index, s, e).map_err(|e| Fail::corrupt("spans.quote_exact", e))?;
+            self.tx
+                .prepare_cached(
+                    "UPDATE spans SET revision = ?2, start = ?3, \"end\" = ?4, quote_prefix = ?5,
+                         quote_suffix = ?6, updated = ?7 WHERE id = ?1",
+                )?
+                .execute(params![id, revision, s as i64, e as i64, quote.prefix, quote.suffix, self.now])?;
+            self.counts.reanchored += 1;
+        }
+        Ok(())
+    }
+
+    /// Commits everything, recording one `import` operation by `author` with `summary`.
+    pub fn commit(mut self, author: &str, summary: &serde_json::Value) -> Result<ImportCounts, StoreError> {
+        let path = self.path;
+        let run = |b: &mut Self| -> FResult<()> {
+            let author = b.author(author)?;
+            b.tx.execute(
+                "INSERT INTO operations (author, time, kind, after, state) VALUES (?1, ?2, 'import', ?3, 'record')",
+                params![author, b.now, summary.to_string()],
+            )?;
+            Ok(())
+        };
+        run(&mut self).map_err(|f| f.at(path))?;
+        let counts = self.counts.clone();
+        self.tx.commit().map_err(|e| Fail::from(e).at(path))?;
+        Ok(counts)
+    }
+
+    /// What the batch has written so far.
+    pub fn counts(&self) -> &ImportCounts {
+        &self.counts
+    }
+}

@@ -1,0 +1,148 @@
+//! Row-level helpers shared by the store's modules: decoding spans and relations, writing span
+//! rows, and resolving authors and documents.
+
+use glossa_core::{Attrs, QuoteSelector, Relation, RelationId, Span, SpanId};
+use rusqlite::{params, Connection, OptionalExtension, Row};
+
+use crate::error::{FResult, Fail};
+
+/// Columns of [`span_from_row`], for `FROM spans s JOIN documents d … JOIN authors a …`.
+pub(crate) const SPAN_COLUMNS: &str = "s.id, s.uid, d.doc_id, s.revision, s.start, s.\"end\", \
+    s.label, s.layer, s.attrs, s.note, a.name, s.created, s.updated, \
+    s.quote_exact, s.quote_prefix, s.quote_suffix";
+
+/// The joins that [`SPAN_COLUMNS`] needs.
+pub(crate) const SPAN_FROM: &str =
+    "spans s JOIN documents d ON d.id = s.doc JOIN authors a ON a.id = s.author";
+
+/// Columns of [`relation_from_row`], for `FROM relations r JOIN authors a …`.
+pub(crate) const RELATION_COLUMNS: &str = "r.id, r.from_span, r.to_span, r.label, a.name, r.created";
+
+/// Parses a stored attrs column.
+pub(crate) fn parse_attrs(json: Option<String>) -> FResult<Attrs> {
+    match json {
+        None => Ok(Attrs::new()),
+        Some(s) => serde_json::from_str(&s).map_err(|e| Fail::corrupt("spans.attrs", e)),
+    }
+}
+
+/// The attrs column value for `attrs` (NULL when empty).
+pub(crate) fn attrs_json(attrs: &Attrs) -> FResult<Option<String>> {
+    if attrs.is_empty() {
+        return Ok(None);
+    }
+    serde_json::to_string(attrs)
+        .map(Some)
+        .map_err(|e| Fail::corrupt("spans.attrs", e))
+}
+
+fn to_usize(v: i64, field: &str) -> FResult<usize> {
+    usize::try_from(v).map_err(|_| Fail::corrupt(field, format!("negative value {v}")))
+}
+
+/// Decodes a row selected with [`SPAN_COLUMNS`].
+pub(crate) fn span_from_row(r: &Row<'_>) -> FResult<Span> {
+    Ok(Span {
+        id: SpanId(r.get(0)?),
+        uid: r.get(1)?,
+        doc_id: r.get(2)?,
+        revision: r.get(3)?,
+        start: to_usize(r.get(4)?, "spans.start")?,
+        end: to_usize(r.get(5)?, "spans.end")?,
+        label: r.get(6)?,
+        layer: r.get(7)?,
+        attrs: parse_attrs(r.get(8)?)?,
+        note: r.get(9)?,
+        author: r.get(10)?,
+        created: r.get(11)?,
+        updated: r.get(12)?,
+        quote: QuoteSelector {
+            exact: r.get(13)?,
+            prefix: r.get(14)?,
+            suffix: r.get(15)?,
+        },
+    })
+}
+
+/// Decodes a row selected with [`RELATION_COLUMNS`].
+pub(crate) fn relation_from_row(r: &Row<'_>) -> FResult<Relation> {
+    Ok(Relation {
+        id: RelationId(r.get(0)?),
+        from: SpanId(r.get(1)?),
+        to: SpanId(r.get(2)?),
+        label: r.get(3)?,
+        author: r.get(4)?,
+        created: r.get(5)?,
+    })
+}
+
+/// The id of author `name`, creating the author if new.
+pub(crate) fn author_id(conn: &Connection, name: &str, now: &str) -> FResult<i64> {
+    let mut find = conn.prepare_cached("SELECT id FROM authors WHERE name = ?1")?;
+    if let Some(id) = find.query_row([name], |r| r.get(0)).optional()? {
+        return Ok(id);
+    }
+    conn.prepare_cached("INSERT INTO authors (name, created) VALUES (?1, ?2)")?
+        .execute([name, now])?;
+    Ok(conn.last_insert_rowid())
+}
+
+/// `(rowid, current revision)` of document `doc_id`.
+pub(crate) fn document_key(conn: &Connection, doc_id: &str) -> FResult<(i64, u32)> {
+    conn.prepare_cached("SELECT id, revision FROM documents WHERE doc_id = ?1")?
+        .query_row([doc_id], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?
+        .ok_or_else(|| Fail::not_found(format!("document {doc_id:?}")))
+}
+
+/// A span row to write.
+pub(crate) struct SpanRow<'a> {
+    pub id: Option<i64>,
+    pub doc: i64,
+    pub uid: &'a str,
+    pub revision: u32,
+    pub start: usize,
+    pub end: usize,
+    pub label: &'a str,
+    pub layer: &'a str,
+    pub attrs: Option<String>,
+    pub note: Option<&'a str>,
+    pub author: i64,
+    pub created: &'a str,
+    pub updated: &'a str,
+    pub quote: &'a QuoteSelector,
+}
+
+/// Inserts a span row and returns its id.
+pub(crate) fn insert_span(conn: &Connection, s: &SpanRow<'_>) -> FResult<i64> {
+    let mut stmt = conn.prepare_cached(
+        "INSERT INTO spans (id, doc, uid, revision, start, \"end\", label, layer, attrs, note,
+             author, created, updated, quote_exact, quote_prefix, quote_suffix)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+    )?;
+    stmt.execute(params![
+        s.id,
+        s.doc,
+        s.uid,
+        s.revision,
+        s.start as i64,
+        s.end as i64,
+        s.label,
+        s.layer,
+        s.attrs,
+        s.note,
+        s.author,
+        s.created,
+        s.updated,
+        s.quote.exact,
+        s.quote.prefix,
+        s.quote.suffix
+    ])
+    .map_err(|e| match e {
+        rusqlite::Error::SqliteFailure(f, _) if f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE => {
+            Fail::conflict("spans.uid", format!("span id {:?} is already taken in this document", s.uid))
+        }
+        e => e.into(),
+    })?;
+    Ok(conn.last_insert_rowid())
+}

@@ -1,0 +1,291 @@
+//! Store tests: creation, refusal of foreign files, migrations, import atomicity, edits with
+//! undo/redo that survive reopening, and the export stream.
+
+use std::path::{Path, PathBuf};
+
+use glossa_core::{
+    AnnotatedDocument, Attrs, DocStatus, OffsetIndex, QuoteSelector, RelationRecord, Schema,
+    SpanRecord,
+};
+use rusqlite::Connection;
+
+use super::*;
+
+const TRICKY: &str = include_str!("../../../tests/fixtures/tricky.txt");
+
+fn temp() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("p.glossa");
+    (dir, path)
+}
+
+fn span(uid: &str, start: usize, end: usize, label: &str) -> SpanRecord {
+    SpanRecord {
+        uid: Some(uid.into()),
+        start,
+        end,
+        label: label.into(),
+        layer: Some("gold".into()),
+        author: Some("ann".into()),
+        attrs: Attrs::new(),
+        note: None,
+    }
+}
+
+fn tricky_doc() -> AnnotatedDocument {
+    let mut doc = AnnotatedDocument::plain("tricky", TRICKY);
+    doc.spans = vec![span("c1", 194, 226, "CLAIM"), span("p1", 0, 11, "PERSON"), span("p2", 13, 16, "PERSON")];
+    doc.relations = vec![RelationRecord { from: "c1".into(), to: "p1".into(), label: "ATTRIBUTED_TO".into(), author: None }];
+    doc
+}
+
+fn with_doc(path: &Path) -> Store {
+    let mut store = Store::create(path, "test", &Schema::news_default()).unwrap();
+    let mut batch = store.begin_import().unwrap();
+    batch.add_document(&tricky_doc(), None).unwrap();
+    batch.commit("ann", &serde_json::json!({})).unwrap();
+    store
+}
+
+fn schema_dump(path: &Path) -> Vec<String> {
+    let conn = Connection::open(path).unwrap();
+    let mut stmt = conn
+        .prepare("SELECT type || ' ' || name || ': ' || coalesce(sql, '') FROM sqlite_master ORDER BY type, name")
+        .unwrap();
+    let rows = stmt.query_map([], |r| r.get(0)).unwrap();
+    let mut out: Vec<String> = rows.map(Result::unwrap).collect();
+    let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0)).unwrap();
+    out.push(format!("user_version {version}"));
+    out
+}
+
+#[test]
+fn migrations_are_valid() {
+    migrations::migrations().validate().unwrap();
+}
+
+#[test]
+fn v1_file_upgrades_to_the_fresh_schema() {
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/v1.glossa");
+    let (_dir, path) = temp();
+    std::fs::copy(&fixture, &path).unwrap();
+    let store = Store::open(&path).unwrap();
+    assert_eq!(store.schema_version().unwrap(), migrations::latest_version());
+    let view = store.document_view("tricky").unwrap();
+    assert_eq!(view.spans.len(), 3);
+    assert_eq!(view.relations.len(), 1);
+    drop(store);
+    let (_dir2, fresh) = temp();
+    drop(Store::create(&fresh, "fresh", &Schema::news_default()).unwrap());
+    assert_eq!(schema_dump(&path), schema_dump(&fresh));
+}
+
+/// Writes `tests/fixtures/v1.glossa`. Run once, with schema version 1, and commit the file:
+/// `cargo test -p glossa-store -- --ignored write_v1_fixture`.
+#[test]
+#[ignore]
+fn write_v1_fixture() {
+    assert_eq!(migrations::latest_version(), 1, "the fixture must be written at version 1");
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/v1.glossa");
+    let _ = std::fs::remove_file(&fixture);
+    let store = with_doc(&fixture);
+    store.conn.pragma_update(None, "journal_mode", "DELETE").unwrap();
+}
+
+#[test]
+fn refuses_files_that_are_not_projects() {
+    let (dir, path) = temp();
+    std::fs::write(&path, "hello, I am text").unwrap();
+    let e = Store::open(&path).unwrap_err();
+    assert!(matches!(e.kind, StoreErrorKind::NotAProject(_)), "{e}");
+    assert!(e.to_string().contains("p.glossa"), "{e}");
+
+    let other = dir.path().join("other.db");
+    Connection::open(&other).unwrap().execute_batch("CREATE TABLE t (x);").unwrap();
+    let e = Store::open(&other).unwrap_err();
+    assert!(e.to_string().contains("another application"), "{e}");
+    // Refused without being changed: no tables were added.
+    let n: i64 = Connection::open(&other).unwrap().query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0)).unwrap();
+    assert_eq!(n, 1);
+
+    let e = Store::open(&dir.path().join("missing.glossa")).unwrap_err();
+    assert!(matches!(e.kind, StoreErrorKind::NotFound(_)));
+    let e = Store::create(&other, "x", &Schema::news_default()).unwrap_err();
+    assert!(matches!(e.kind, StoreErrorKind::AlreadyExists));
+}
+
+#[test]
+fn refuses_a_newer_schema() {
+    let (_dir, path) = temp();
+    drop(Store::create(&path, "x", &Schema::news_default()).unwrap());
+    Connection::open(&path).unwrap().pragma_update(None, "user_version", 99).unwrap();
+    let e = Store::open(&path).unwrap_err();
+    assert!(e.to_string().contains("newer Glossa"), "{e}");
+}
+
+#[test]
+fn schema_round_trips_and_project_uses_wal_and_foreign_keys() {
+    let (_dir, path) = temp();
+    let store = Store::create(&path, "news", &Schema::news_default()).unwrap();
+    assert_eq!(store.schema().unwrap(), Schema::news_default());
+    assert_eq!(store.name().unwrap(), "news");
+    let mode: String = store.conn.pragma_query_value(None, "journal_mode", |r| r.get(0)).unwrap();
+    let fk: i64 = store.conn.pragma_query_value(None, "foreign_keys", |r| r.get(0)).unwrap();
+    assert_eq!((mode.as_str(), fk), ("wal", 1));
+}
+
+#[test]
+fn dropped_import_leaves_nothing() {
+    let (_dir, path) = temp();
+    let mut store = Store::create(&path, "x", &Schema::news_default()).unwrap();
+    {
+        let mut batch = store.begin_import().unwrap();
+        batch.add_document(&tricky_doc(), None).unwrap();
+        assert!(batch.has_document("tricky").unwrap());
+        let e = batch.add_document(&tricky_doc(), None).unwrap_err();
+        assert!(matches!(e.kind, StoreErrorKind::Conflict(_)), "{e}");
+    }
+    assert_eq!(store.stats().unwrap(), Stats { authors: 0, ..Stats::default() });
+}
+
+#[test]
+fn import_stores_quotes_and_export_stream_returns_the_document() {
+    let (_dir, path) = temp();
+    let store = with_doc(&path);
+    let view = store.document_view("tricky").unwrap();
+    let claim = view.spans.iter().find(|s| s.uid == "c1").unwrap();
+    assert_eq!(claim.quote.exact, "500 soldiers crossed the border.");
+    assert_eq!(claim.quote.prefix.chars().count(), 32);
+    // Spans come back sorted by start.
+    let starts: Vec<_> = view.spans.iter().map(|s| s.start).collect();
+    assert_eq!(starts, [0, 13, 194]);
+    let mut seen = Vec::new();
+    store
+        .for_each_document(None, |d| -> Result<(), StoreError> {
+            seen.push(d);
+            Ok(())
+        })
+        .unwrap();
+    assert_eq!(seen.len(), 1);
+    assert_eq!(seen[0].text, TRICKY);
+    assert_eq!(seen[0].relations[0].from, "c1");
+    assert_eq!(seen[0].spans[0].author.as_deref(), Some("ann"));
+    let mut only_alice = 0;
+    store
+        .for_each_document(Some("alice"), |d| -> Result<(), StoreError> {
+            only_alice += d.spans.len() + d.relations.len();
+            Ok(())
+        })
+        .unwrap();
+    assert_eq!(only_alice, 0);
+}
+
+fn new_span(store: &Store, start: usize, end: usize, label: &str) -> NewSpan {
+    let doc = store.document("tricky").unwrap();
+    let index = OffsetIndex::new(&doc.text);
+    NewSpan {
+        doc_id: "tricky".into(),
+        revision: doc.revision,
+        uid: None,
+        start,
+        end,
+        label: label.into(),
+        layer: "alice".into(),
+        attrs: Attrs::new(),
+        note: None,
+        quote: QuoteSelector::new(&index, start, end).unwrap(),
+    }
+}
+
+#[test]
+fn edits_undo_and_redo_survive_reopening() {
+    let (_dir, path) = temp();
+    let mut store = with_doc(&path);
+    let kyiv = store.create_span("alice", &new_span(&store, 77, 81, "GPE")).unwrap();
+    assert_eq!(kyiv.quote.exact, "Kyiv");
+    assert_eq!(kyiv.uid, "s4");
+    let claim = store.create_span("alice", &new_span(&store, 194, 226, "CLAIM")).unwrap();
+    let person = store.create_span("alice", &new_span(&store, 126, 136, "PERSON")).unwrap();
+    let rel = store
+        .create_relation("alice", &NewRelation { from: claim.id, to: person.id, label: "ATTRIBUTED_TO".into() })
+        .unwrap();
+    let mut edited = claim.clone();
+    edited.attrs.insert("checkworthiness".into(), serde_json::json!("CFS"));
+    store.update_span("alice", &edited).unwrap();
+    store.delete_span("alice", person.id).unwrap();
+    assert!(store.document_view("tricky").unwrap().relations.iter().all(|r| r.id != rel.id));
+    drop(store);
+
+    // Undo the delete after reopening: the span and its relation come back.
+    let mut store = Store::open(&path).unwrap();
+    let op = store.undo("alice").unwrap().unwrap();
+    assert_eq!(op.kind, glossa_core::OpKind::DeleteSpan);
+    let view = store.document_view("tricky").unwrap();
+    assert!(view.spans.iter().any(|s| s.id == person.id));
+    assert!(view.relations.iter().any(|r| r.id == rel.id));
+    // Undo the attribute change.
+    store.undo("alice").unwrap().unwrap();
+    assert!(store.span(claim.id).unwrap().attrs.is_empty());
+    drop(store);
+
+    let mut store = Store::open(&path).unwrap();
+    let op = store.redo("alice").unwrap().unwrap();
+    assert_eq!(op.kind, glossa_core::OpKind::UpdateSpan);
+    assert_eq!(store.span(claim.id).unwrap().attrs["checkworthiness"], "CFS");
+    // Bob's history is his own.
+    assert!(store.undo("bob").unwrap().is_none());
+    // A new edit discards alice's redo stack (the undone delete).
+    store.set_status("alice", "tricky", DocStatus::Done).unwrap();
+    assert!(store.redo("alice").unwrap().is_none());
+    store.undo("alice").unwrap().unwrap();
+    assert_eq!(store.document("tricky").unwrap().status, DocStatus::Todo);
+    let kinds: Vec<_> = store.history(Some("tricky"), 100).unwrap().iter().map(|o| o.kind).collect();
+    assert!(kinds.len() >= 10, "{kinds:?}");
+}
+
+#[test]
+fn undo_refuses_to_overwrite_someone_elses_change() {
+    let (_dir, path) = temp();
+    let mut store = with_doc(&path);
+    let s = store.create_span("alice", &new_span(&store, 77, 81, "GPE")).unwrap();
+    let mut bobs = s.clone();
+    bobs.label = "LOC".into();
+    store.update_span("bob", &bobs).unwrap();
+    let e = store.undo("alice").unwrap_err();
+    assert!(matches!(e.kind, StoreErrorKind::Conflict(_)), "{e}");
+    assert_eq!(store.span(s.id).unwrap().label, "LOC");
+}
+
+#[test]
+fn operation_log_is_append_only() {
+    let (_dir, path) = temp();
+    let store = with_doc(&path);
+    assert!(store.conn.execute("DELETE FROM operations", []).is_err());
+    assert!(store.conn.execute("UPDATE operations SET kind = 'x'", []).is_err());
+}
+
+#[test]
+fn update_reanchors_or_replaces() {
+    let (_dir, path) = temp();
+    let mut store = with_doc(&path);
+    let edited = TRICKY.replacen("Kim Jong Un", "Chairman Kim Jong Un", 1).replacen("김정은", "", 1);
+    let mut batch = store.begin_import().unwrap();
+    batch.update_document(&AnnotatedDocument::plain("tricky", edited.clone()), None, false).unwrap();
+    let counts = batch.commit("ann", &serde_json::json!({})).unwrap();
+    assert_eq!((counts.reanchored, counts.orphaned), (2, 1));
+    let view = store.document_view("tricky").unwrap();
+    assert_eq!(view.document.revision, 2);
+    let index = OffsetIndex::new(&edited);
+    for s in &view.spans {
+        assert_eq!(index.slice(s.start, s.end).unwrap(), s.quote.exact);
+    }
+    assert_eq!(store.stats().unwrap().orphaned_spans, 1);
+
+    let mut batch = store.begin_import().unwrap();
+    let mut replacement = AnnotatedDocument::plain("tricky", edited);
+    replacement.spans = vec![span("x", 0, 8, "PERSON")];
+    batch.update_document(&replacement, None, true).unwrap();
+    batch.commit("ann", &serde_json::json!({})).unwrap();
+    let stats = store.stats().unwrap();
+    assert_eq!((stats.spans, stats.orphaned_spans, stats.relations), (1, 0, 0));
+}
