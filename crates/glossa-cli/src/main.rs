@@ -1,1 +1,210 @@
-fn main() {}
+//! `glossa`: the command-line front end. Each subcommand parses its arguments, makes one or two
+//! calls into `glossa-api`, and prints the result. Exit codes: 0 success, 1 error, 2 usage.
+
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+use clap::{Parser, Subcommand, ValueEnum};
+use glossa_api::core::Schema;
+use glossa_api::{ExportFormat, ExportOptions, ImportFormat, ImportOptions, LayerFilter, Project};
+
+mod print;
+
+/// Glossa: annotate claims and entities in text, and export labeled datasets.
+#[derive(Parser)]
+#[command(name = "glossa", version, about, propagate_version = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Create a new project file.
+    Init {
+        /// The project file to create (for example news.glossa).
+        project: PathBuf,
+        /// Project name (default: the file stem).
+        #[arg(long)]
+        name: Option<String>,
+        /// A label schema JSON file (default: "news claims & entities").
+        #[arg(long)]
+        schema: Option<PathBuf>,
+    },
+    /// Import documents: .txt/.md files, native .jsonl, or folders of them (recursively).
+    Import {
+        /// The project file.
+        project: PathBuf,
+        /// Files or folders to import.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Input format.
+        #[arg(long, value_enum, default_value_t = InFormat::Auto)]
+        format: InFormat,
+        /// Author of imported spans that name none.
+        #[arg(long, env = "GLOSSA_AUTHOR", default_value = "import")]
+        author: String,
+        /// Skip invalid records (and list them) instead of importing nothing.
+        #[arg(long)]
+        skip_invalid: bool,
+        /// Update documents whose id already exists instead of refusing them.
+        #[arg(long)]
+        update: bool,
+    },
+    /// Export the project's documents and annotations.
+    Export {
+        /// The project file.
+        project: PathBuf,
+        /// Output format.
+        #[arg(long, value_enum)]
+        format: OutFormat,
+        /// Output file (default: standard output).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Which layer: an annotator's name, gold, or all.
+        #[arg(long, default_value = "all")]
+        layer: String,
+    },
+    /// List documents.
+    Docs {
+        /// The project file.
+        project: PathBuf,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show one document with its spans and relations.
+    Show {
+        /// The project file.
+        project: PathBuf,
+        /// The document id.
+        doc_id: String,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Count documents, spans, relations and operations.
+    Stats {
+        /// The project file.
+        project: PathBuf,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show, export or replace the label schema.
+    Schema {
+        /// The project file.
+        project: PathBuf,
+        /// Write the schema to this JSON file.
+        #[arg(long, conflicts_with = "import")]
+        export: Option<PathBuf>,
+        /// Replace the schema with this JSON file.
+        #[arg(long)]
+        import: Option<PathBuf>,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum InFormat {
+    Auto,
+    Text,
+    Jsonl,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum OutFormat {
+    Jsonl,
+}
+
+fn open(project: &Path) -> Result<Project> {
+    Project::open(project).with_context(|| format!("cannot open project {}", project.display()))
+}
+
+fn read_schema(path: &Path) -> Result<Schema> {
+    let text = std::fs::read_to_string(path).with_context(|| format!("cannot read schema {}", path.display()))?;
+    serde_json::from_str(&text).with_context(|| format!("{}: not a valid schema file", path.display()))
+}
+
+fn run(cli: Cli) -> Result<()> {
+    let mut stdout = std::io::stdout().lock();
+    match cli.command {
+        Command::Init { project, name, schema } => {
+            let schema = schema.as_deref().map(read_schema).transpose()?;
+            let name = name.unwrap_or_else(|| project.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default());
+            let p = Project::create(&project, &name, schema)
+                .with_context(|| format!("cannot create project {}", project.display()))?;
+            print::created(&mut stdout, &p)?;
+        }
+        Command::Import { project, paths, format, author, skip_invalid, update } => {
+            let mut p = open(&project)?;
+            let format = match format {
+                InFormat::Auto => ImportFormat::Auto,
+                InFormat::Text => ImportFormat::Text,
+                InFormat::Jsonl => ImportFormat::Jsonl,
+            };
+            let opts = ImportOptions { format, author, skip_invalid, update };
+            let bar = print::progress_bar(std::io::stderr().is_terminal());
+            let report = p
+                .import(&paths, &opts, &mut |pr| print::progress(&bar, pr))
+                .with_context(|| format!("nothing was imported into {}", project.display()))?;
+            bar.finish_and_clear();
+            print::imported(&mut stdout, &report, &project)?;
+        }
+        Command::Export { project, format, out, layer } => {
+            let p = open(&project)?;
+            let opts = ExportOptions {
+                format: match format {
+                    OutFormat::Jsonl => ExportFormat::Jsonl,
+                },
+                layer: LayerFilter::parse(&layer),
+            };
+            let report = match &out {
+                Some(path) => p.export_to_path(path, &opts),
+                None => p.export(&mut stdout, &opts),
+            }
+            .context("export failed")?;
+            print::exported(&mut std::io::stderr(), &report, out.as_deref())?;
+        }
+        Command::Docs { project, json } => {
+            let docs = open(&project)?.documents()?;
+            print::docs(&mut stdout, &docs, json)?;
+        }
+        Command::Show { project, doc_id, json } => {
+            let view = open(&project)?.document(&doc_id)?;
+            print::show(&mut stdout, &view, json)?;
+        }
+        Command::Stats { project, json } => {
+            let stats = open(&project)?.stats()?;
+            print::stats(&mut stdout, &stats, json)?;
+        }
+        Command::Schema { project, export, import } => {
+            let mut p = open(&project)?;
+            if let Some(path) = import {
+                p.set_schema(read_schema(&path)?)
+                    .with_context(|| format!("schema of {} unchanged", project.display()))?;
+                writeln!(stdout, "Schema replaced from {}.", path.display())?;
+            } else if let Some(path) = export {
+                let json = serde_json::to_string_pretty(p.schema())? + "\n";
+                std::fs::write(&path, json).with_context(|| format!("cannot write {}", path.display()))?;
+                writeln!(stdout, "Schema written to {}.", path.display())?;
+            } else {
+                print::schema(&mut stdout, p.schema())?;
+            }
+        }
+    }
+    stdout.flush()?;
+    Ok(())
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

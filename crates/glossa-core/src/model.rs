@@ -47,6 +47,15 @@ impl DocStatus {
         }
     }
 
+    /// The status to show: a `todo` document that has spans is in progress.
+    pub fn effective(self, has_spans: bool) -> Self {
+        if self == Self::Todo && has_spans {
+            Self::InProgress
+        } else {
+            self
+        }
+    }
+
     /// Parses [`DocStatus::as_str`]'s names.
     pub fn parse(s: &str) -> Option<Self> {
         match s {

@@ -83,8 +83,26 @@ impl ImportBatch<'_> {
 
     /// Adds a new document with its spans and relations. `doc` must be validated, with
     /// defaults filled (every span has a uid, layer and author).
+    /// A failed document leaves nothing behind (it runs in its own savepoint), so the batch
+    /// can go on with the next one.
     pub fn add_document(&mut self, doc: &AnnotatedDocument, source_path: Option<&str>) -> Result<(), StoreError> {
-        self.add_inner(doc, source_path).map_err(|f| f.at(self.path))
+        self.in_savepoint(|b| b.add_inner(doc, source_path))
+    }
+
+    fn in_savepoint(&mut self, f: impl FnOnce(&mut Self) -> FResult<()>) -> Result<(), StoreError> {
+        let (saved, authors) = (self.counts.clone(), self.authors.clone());
+        let path = self.path;
+        self.tx.execute_batch("SAVEPOINT document").map_err(|e| Fail::from(e).at(path))?;
+        match f(self) {
+            Ok(()) => self.tx.execute_batch("RELEASE document").map_err(|e| Fail::from(e).at(path)),
+            Err(fail) => {
+                (self.counts, self.authors) = (saved, authors);
+                self.tx
+                    .execute_batch("ROLLBACK TO document; RELEASE document")
+                    .map_err(|e| Fail::from(e).at(path))?;
+                Err(fail.at(path))
+            }
+        }
     }
 
     fn add_inner(&mut self, doc: &AnnotatedDocument, source_path: Option<&str>) -> FResult<()> {
@@ -177,8 +195,7 @@ impl ImportBatch<'_> {
         source_path: Option<&str>,
         replace_annotations: bool,
     ) -> Result<(), StoreError> {
-        self.update_inner(doc, source_path, replace_annotations)
-            .map_err(|f| f.at(self.path))
+        self.in_savepoint(|b| b.update_inner(doc, source_path, replace_annotations))
     }
 
     fn update_inner(&mut self, doc: &AnnotatedDocument, source_path: Option<&str>, replace: bool) -> FResult<()> {

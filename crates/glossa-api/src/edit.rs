@@ -1,0 +1,182 @@
+//! Edits: spans, relations and document status, each checked against the schema and the
+//! text, saved at once as one operation, and undoable per author.
+
+use serde::{Deserialize, Serialize};
+
+use glossa_core::schema::check_bounds;
+use glossa_core::{Attrs, DocStatus, OffsetIndex, Operation, QuoteSelector, Relation, RelationId, Span, SpanId};
+use glossa_store::{NewRelation, NewSpan};
+
+use crate::error::{ApiError, ApiResult};
+use crate::project::Project;
+
+/// A span to add. Offsets are code points.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AddSpan {
+    /// The document.
+    pub doc_id: String,
+    /// Start (code points).
+    pub start: usize,
+    /// End (code points).
+    pub end: usize,
+    /// Label.
+    pub label: String,
+    /// Layer; the author's own when `None`.
+    #[serde(default)]
+    pub layer: Option<String>,
+    /// Attributes.
+    #[serde(default)]
+    pub attrs: Attrs,
+    /// Note.
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// Changes to a span; `None` leaves a field as it is.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct SpanPatch {
+    /// New label.
+    #[serde(default)]
+    pub label: Option<String>,
+    /// New attributes (replacing all).
+    #[serde(default)]
+    pub attrs: Option<Attrs>,
+    /// New note (`Some(None)` clears it).
+    #[serde(default)]
+    pub note: Option<Option<String>>,
+    /// New start (code points).
+    #[serde(default)]
+    pub start: Option<usize>,
+    /// New end (code points).
+    #[serde(default)]
+    pub end: Option<usize>,
+}
+
+fn as_i64(v: usize) -> i64 {
+    i64::try_from(v).unwrap_or(i64::MAX)
+}
+
+impl Project {
+    /// Adds a span as `author`.
+    pub fn add_span(&mut self, author: &str, req: &AddSpan) -> ApiResult<Span> {
+        check_author(author)?;
+        let doc = self.store.document(&req.doc_id)?;
+        let index = OffsetIndex::new(&doc.text);
+        let (start, end) = check_bounds(as_i64(req.start), as_i64(req.end), index.len_codepoints())?;
+        self.schema.check_span(&req.label, &req.attrs)?;
+        let new = NewSpan {
+            doc_id: req.doc_id.clone(),
+            revision: doc.revision,
+            uid: None,
+            start,
+            end,
+            label: req.label.clone(),
+            layer: req.layer.clone().unwrap_or_else(|| author.to_string()),
+            attrs: req.attrs.clone(),
+            note: req.note.clone(),
+            quote: QuoteSelector::new(&index, start, end)?,
+        };
+        Ok(self.store.create_span(author, &new)?)
+    }
+
+    /// Changes a span as `author`.
+    pub fn update_span(&mut self, author: &str, id: SpanId, patch: &SpanPatch) -> ApiResult<Span> {
+        check_author(author)?;
+        let mut span = self.store.span(id)?;
+        if let Some(label) = &patch.label {
+            span.label = label.clone();
+        }
+        if let Some(attrs) = &patch.attrs {
+            span.attrs = attrs.clone();
+        }
+        if let Some(note) = &patch.note {
+            span.note = note.clone().filter(|n| !n.is_empty());
+        }
+        self.schema.check_span(&span.label, &span.attrs)?;
+        if patch.start.is_some() || patch.end.is_some() {
+            let doc = self.store.document(&span.doc_id)?;
+            if doc.revision != span.revision {
+                return Err(ApiError::new(
+                    crate::ErrorCode::Conflict,
+                    "this span belongs to an older revision of the document; its bounds cannot change",
+                ));
+            }
+            let index = OffsetIndex::new(&doc.text);
+            let (start, end) = check_bounds(
+                as_i64(patch.start.unwrap_or(span.start)),
+                as_i64(patch.end.unwrap_or(span.end)),
+                index.len_codepoints(),
+            )?;
+            span.quote = QuoteSelector::new(&index, start, end)?;
+            (span.start, span.end) = (start, end);
+        }
+        let relations = self.store.document_view(&span.doc_id)?.relations;
+        for r in relations.iter().filter(|r| r.from == id || r.to == id) {
+            let other = self.store.span(if r.from == id { r.to } else { r.from })?;
+            let (from, to) = if r.from == id { (&span.label, &other.label) } else { (&other.label, &span.label) };
+            self.schema.check_relation(&r.label, from, to).map_err(|e| {
+                ApiError::invalid(format!("relabelling would break relation {} ({e}); delete the relation first", r.label))
+            })?;
+        }
+        Ok(self.store.update_span(author, &span)?)
+    }
+
+    /// Deletes a span and its relations as `author`.
+    pub fn delete_span(&mut self, author: &str, id: SpanId) -> ApiResult<Span> {
+        check_author(author)?;
+        Ok(self.store.delete_span(author, id)?)
+    }
+
+    /// Links two spans as `author`, enforcing the schema's argument types.
+    pub fn add_relation(&mut self, author: &str, from: SpanId, to: SpanId, label: &str) -> ApiResult<Relation> {
+        check_author(author)?;
+        let (a, b) = (self.store.span(from)?, self.store.span(to)?);
+        if from == to {
+            return Err(ApiError::invalid("a relation needs two different spans"));
+        }
+        if a.doc_id != b.doc_id {
+            return Err(ApiError::invalid("a relation must link spans of one document"));
+        }
+        if a.layer != b.layer {
+            return Err(ApiError::invalid(format!(
+                "a relation must link spans of one layer (these are in {} and {})",
+                a.layer, b.layer
+            )));
+        }
+        self.schema.check_relation(label, &a.label, &b.label)?;
+        Ok(self.store.create_relation(author, &NewRelation { from, to, label: label.to_string() })?)
+    }
+
+    /// Deletes a relation as `author`.
+    pub fn delete_relation(&mut self, author: &str, id: RelationId) -> ApiResult<Relation> {
+        check_author(author)?;
+        Ok(self.store.delete_relation(author, id)?)
+    }
+
+    /// Sets a document's status as `author`.
+    pub fn set_status(&mut self, author: &str, doc_id: &str, status: DocStatus) -> ApiResult<()> {
+        check_author(author)?;
+        Ok(self.store.set_status(author, doc_id, status)?)
+    }
+
+    /// Undoes `author`'s latest edit; `None` when there is nothing to undo.
+    pub fn undo(&mut self, author: &str) -> ApiResult<Option<Operation>> {
+        Ok(self.store.undo(author)?)
+    }
+
+    /// Redoes `author`'s most recently undone edit; `None` when there is nothing to redo.
+    pub fn redo(&mut self, author: &str) -> ApiResult<Option<Operation>> {
+        Ok(self.store.redo(author)?)
+    }
+}
+
+/// Refuses a blank author name or the reserved `gold`.
+pub(crate) fn check_author(author: &str) -> ApiResult<()> {
+    if author.trim().is_empty() || author.trim() != author {
+        return Err(ApiError::invalid(format!("author {author:?} is blank or padded")));
+    }
+    if author == glossa_core::GOLD_LAYER {
+        return Err(ApiError::invalid("\"gold\" is the adjudicated layer, not an author name"));
+    }
+    Ok(())
+}

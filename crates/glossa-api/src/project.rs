@@ -1,0 +1,101 @@
+//! [`Project`]: an open project file, its documents, schema and statistics.
+
+use std::path::Path;
+
+use glossa_core::{DocumentSummary, DocumentView, Operation, Schema};
+use glossa_store::{Stats, Store};
+
+use crate::error::{ApiError, ApiResult};
+
+/// An open project.
+#[derive(Debug)]
+pub struct Project {
+    pub(crate) store: Store,
+    pub(crate) schema: Schema,
+}
+
+impl Project {
+    /// Creates a project file at `path`; `schema` defaults to "news claims & entities".
+    pub fn create(path: &Path, name: &str, schema: Option<Schema>) -> ApiResult<Self> {
+        let schema = schema.unwrap_or_else(Schema::news_default);
+        schema.validate().map_err(|e| ApiError::invalid(format!("schema: {e}")))?;
+        let store = Store::create(path, name, &schema)?;
+        Ok(Self { store, schema })
+    }
+
+    /// Opens an existing project file.
+    pub fn open(path: &Path) -> ApiResult<Self> {
+        let store = Store::open(path)?;
+        let schema = store.schema()?;
+        Ok(Self { store, schema })
+    }
+
+    /// The project file.
+    pub fn path(&self) -> &Path {
+        self.store.path()
+    }
+
+    /// The project's name.
+    pub fn name(&self) -> ApiResult<String> {
+        Ok(self.store.name()?)
+    }
+
+    /// The label schema.
+    pub fn schema(&self) -> &Schema {
+        &self.schema
+    }
+
+    /// Replaces the label schema. Refused if it is invalid, or if spans or relations use a
+    /// label the new schema lacks.
+    pub fn set_schema(&mut self, schema: Schema) -> ApiResult<()> {
+        schema.validate().map_err(|e| ApiError::invalid(format!("schema: {e}")))?;
+        let missing: Vec<String> = self
+            .store
+            .labels_in_use()?
+            .into_iter()
+            .filter(|(label, _)| schema.label(label).is_none() && schema.relation(label).is_none())
+            .map(|(label, n)| format!("{label} ({n} in use)"))
+            .collect();
+        if !missing.is_empty() {
+            return Err(ApiError::invalid(format!(
+                "schema: the project uses labels the new schema lacks: {}",
+                missing.join(", ")
+            )));
+        }
+        self.store.set_schema(&schema)?;
+        self.schema = schema;
+        Ok(())
+    }
+
+    /// Every document in import order. A `todo` document that has spans shows as
+    /// `in_progress`.
+    pub fn documents(&self) -> ApiResult<Vec<DocumentSummary>> {
+        let mut docs = self.store.documents()?;
+        for d in &mut docs {
+            d.status = d.status.effective(d.spans > 0);
+        }
+        Ok(docs)
+    }
+
+    /// One document with its text, spans and relations.
+    pub fn document(&self, doc_id: &str) -> ApiResult<DocumentView> {
+        let mut view = self.store.document_view(doc_id)?;
+        view.document.status = view.document.status.effective(!view.spans.is_empty());
+        Ok(view)
+    }
+
+    /// Counts over the project (statuses as [`Project::documents`] shows them).
+    pub fn stats(&self) -> ApiResult<Stats> {
+        let mut stats = self.store.stats()?;
+        stats.documents_by_status.clear();
+        for d in self.documents()? {
+            *stats.documents_by_status.entry(d.status.as_str().to_string()).or_default() += 1;
+        }
+        Ok(stats)
+    }
+
+    /// The history, newest first (of one document when given).
+    pub fn history(&self, doc_id: Option<&str>, limit: usize) -> ApiResult<Vec<Operation>> {
+        Ok(self.store.history(doc_id, limit)?)
+    }
+}

@@ -1,0 +1,194 @@
+//! How the CLI prints results: human-readable tables, or JSON with `--json`.
+
+use std::io::{self, Write};
+use std::path::Path;
+
+use glossa_api::core::{DocumentSummary, DocumentView, Schema};
+use glossa_api::{ExportReport, ImportProgress, ImportReport, Project, Stats};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+fn plural(n: u64, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// After `init`.
+pub fn created(out: &mut impl Write, p: &Project) -> anyhow::Result<()> {
+    let s = p.schema();
+    writeln!(
+        out,
+        "Created project {} (schema \"{}\": {}, {}).",
+        p.path().display(),
+        s.name,
+        plural(s.labels.len() as u64, "label", "labels"),
+        plural(s.relations.len() as u64, "relation type", "relation types")
+    )?;
+    Ok(())
+}
+
+/// A progress bar on stderr, drawn only when stderr is a terminal.
+pub fn progress_bar(terminal: bool) -> ProgressBar {
+    let target = if terminal { ProgressDrawTarget::stderr() } else { ProgressDrawTarget::hidden() };
+    let bar = ProgressBar::with_draw_target(Some(0), target);
+    if let Ok(style) = ProgressStyle::with_template("{bar:30} {binary_bytes}/{binary_total_bytes} {msg}") {
+        bar.set_style(style);
+    }
+    bar
+}
+
+/// Moves the progress bar.
+pub fn progress(bar: &ProgressBar, p: ImportProgress) {
+    bar.set_length(p.bytes_total);
+    bar.set_position(p.bytes_done);
+    bar.set_message(format!("{} documents", p.documents));
+}
+
+/// After `import`.
+pub fn imported(out: &mut impl Write, r: &ImportReport, project: &Path) -> anyhow::Result<()> {
+    let c = &r.counts;
+    write!(
+        out,
+        "Imported {} ({}, {}) from {} into {}",
+        plural(c.documents, "new document", "new documents"),
+        plural(c.spans, "span", "spans"),
+        plural(c.relations, "relation", "relations"),
+        plural(r.files, "file", "files"),
+        project.display()
+    )?;
+    if c.updated > 0 {
+        write!(out, "; updated {}", plural(c.updated, "document", "documents"))?;
+        if c.reanchored + c.orphaned > 0 {
+            write!(out, " ({} re-anchored, {} orphaned)", c.reanchored, c.orphaned)?;
+        }
+    }
+    writeln!(out, ".")?;
+    if !r.skipped.is_empty() {
+        writeln!(out, "Skipped {}:", plural(r.skipped.len() as u64, "invalid record", "invalid records"))?;
+        for s in &r.skipped {
+            writeln!(out, "  {}", s.message)?;
+        }
+    }
+    if !r.ignored.is_empty() {
+        writeln!(out, "Ignored {} no reader takes:", plural(r.ignored.len() as u64, "file", "files"))?;
+        for f in &r.ignored {
+            writeln!(out, "  {f}")?;
+        }
+    }
+    Ok(())
+}
+
+/// After `export` (on stderr, so stdout holds only the data).
+pub fn exported(out: &mut impl Write, r: &ExportReport, to: Option<&Path>) -> anyhow::Result<()> {
+    if let Some(path) = to {
+        writeln!(
+            out,
+            "Exported {} ({}, {}) to {}.",
+            plural(r.documents, "document", "documents"),
+            plural(r.spans, "span", "spans"),
+            plural(r.relations, "relation", "relations"),
+            path.display()
+        )?;
+    }
+    Ok(())
+}
+
+fn json(out: &mut impl Write, value: &impl serde::Serialize) -> anyhow::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, value)?;
+    writeln!(out)?;
+    Ok(())
+}
+
+/// `docs`.
+pub fn docs(out: &mut impl Write, docs: &[DocumentSummary], as_json: bool) -> anyhow::Result<()> {
+    if as_json {
+        return json(out, &docs);
+    }
+    let w = docs.iter().map(|d| d.id.chars().count()).max().unwrap_or(2).max(2);
+    writeln!(out, "{:<w$}  {:<11}  {:>5}  {:>7}  TITLE", "ID", "STATUS", "SPANS", "CHARS")?;
+    for d in docs {
+        writeln!(out, "{:<w$}  {:<11}  {:>5}  {:>7}  {}", d.id, d.status.as_str(), d.spans, d.chars, d.title)?;
+    }
+    Ok(())
+}
+
+fn quoted(text: &str) -> String {
+    serde_json::to_string(text).unwrap_or_else(|_| text.to_string())
+}
+
+/// `show`.
+pub fn show(out: &mut impl Write, v: &DocumentView, as_json: bool) -> anyhow::Result<()> {
+    if as_json {
+        return json(out, v);
+    }
+    let d = &v.document;
+    writeln!(out, "{} — {} (revision {}, {})", d.id, d.title, d.revision, d.status)?;
+    writeln!(out, "{}", plural(v.spans.len() as u64, "span:", "spans:"))?;
+    for s in &v.spans {
+        write!(out, "  {:<5} {:>6}..{:<6} {:<9} {}", s.uid, s.start, s.end, s.label, quoted(&s.quote.exact))?;
+        write!(out, "  [{}, by {}]", s.layer, s.author)?;
+        for (k, val) in &s.attrs {
+            write!(out, " {k}={}", val.as_str().map(str::to_string).unwrap_or_else(|| val.to_string()))?;
+        }
+        if let Some(note) = &s.note {
+            write!(out, " note={}", quoted(note))?;
+        }
+        writeln!(out)?;
+    }
+    if !v.relations.is_empty() {
+        writeln!(out, "{}", plural(v.relations.len() as u64, "relation:", "relations:"))?;
+        let uid = |id| v.spans.iter().find(|s| s.id == id).map(|s| s.uid.as_str()).unwrap_or("?");
+        for r in &v.relations {
+            writeln!(out, "  {} -{}-> {}", uid(r.from), r.label, uid(r.to))?;
+        }
+    }
+    Ok(())
+}
+
+/// `stats`.
+pub fn stats(out: &mut impl Write, s: &Stats, as_json: bool) -> anyhow::Result<()> {
+    if as_json {
+        return json(out, s);
+    }
+    writeln!(out, "documents   {} ({} revisions, {} characters)", s.documents, s.revisions, s.chars)?;
+    writeln!(out, "spans       {} ({} orphaned)", s.spans, s.orphaned_spans)?;
+    writeln!(out, "relations   {}", s.relations)?;
+    writeln!(out, "authors     {}", s.authors)?;
+    writeln!(out, "operations  {}", s.operations)?;
+    for (title, map) in [
+        ("by label", &s.spans_by_label),
+        ("by layer", &s.spans_by_layer),
+        ("relations", &s.relations_by_label),
+        ("status", &s.documents_by_status),
+    ] {
+        if map.is_empty() {
+            continue;
+        }
+        let items: Vec<String> = map.iter().map(|(k, v)| format!("{k} {v}")).collect();
+        writeln!(out, "{title:<11} {}", items.join(", "))?;
+    }
+    Ok(())
+}
+
+/// `schema` with no option.
+pub fn schema(out: &mut impl Write, s: &Schema) -> io::Result<()> {
+    writeln!(out, "Schema \"{}\"", s.name)?;
+    writeln!(out, "Labels:")?;
+    for l in &s.labels {
+        let kind = format!("{:?}", l.kind).to_lowercase();
+        write!(out, "  {:<10} {:<7} {} key {}", l.name, kind, l.color, l.hotkey.as_deref().unwrap_or("-"))?;
+        if !l.attributes.is_empty() {
+            let names: Vec<&str> = l.attributes.iter().map(|a| a.name.as_str()).collect();
+            write!(out, "  attributes: {}", names.join(", "))?;
+        }
+        writeln!(out)?;
+    }
+    writeln!(out, "Relations:")?;
+    for r in &s.relations {
+        let side = |c: &glossa_api::core::ArgConstraint| {
+            let mut parts: Vec<String> = c.labels.clone();
+            parts.extend(c.kinds.iter().map(|k| format!("any {}", format!("{k:?}").to_lowercase())));
+            if parts.is_empty() { "any".to_string() } else { parts.join("|") }
+        };
+        writeln!(out, "  {:<14} {} → {}", r.name, side(&r.from), side(&r.to))?;
+    }
+    Ok(())
+}
