@@ -257,7 +257,7 @@ impl Schema {
             return Err(invalid("labels", "a schema needs at least one label"));
         }
         let mut names = BTreeSet::new();
-        let mut keys = BTreeSet::new();
+        let mut keys = std::collections::BTreeMap::new();
         for (i, label) in self.labels.iter().enumerate() {
             let at = format!("labels[{i}]");
             check_name(&label.name).map_err(|e| e.within(&format!("{at}.name")))?;
@@ -272,8 +272,8 @@ impl Schema {
                 if !ok {
                     return Err(invalid(format!("{at}.hotkey"), format!("{key:?} is not a single letter or digit")));
                 }
-                if !keys.insert(key.to_ascii_lowercase()) {
-                    return Err(err(format!("{at}.hotkey"), CoreErrorKind::DuplicateId(key.clone())));
+                if let Some(other) = keys.insert(key.to_ascii_lowercase(), label.name.as_str()) {
+                    return Err(invalid(format!("{at}.hotkey"), format!("key {key:?} is already used by {other}")));
                 }
             }
             let mut attrs = BTreeSet::new();

@@ -126,11 +126,16 @@ impl<R: BufRead> NativeReader<R> {
             self.offset += n as u64;
             if n == 0 {
                 self.done = true;
-                return match (self.line, self.records) {
-                    (0, _) => Some(Err(self.fail(FormatError::new(FormatErrorKind::Empty)).on_line(1))),
-                    (_, 0) => Some(Err(self.fail(FormatError::new(FormatErrorKind::NoRecords)))),
-                    _ => None,
+                let kind = match (self.line, self.records) {
+                    (0, _) => FormatErrorKind::Empty,
+                    (_, 0) => FormatErrorKind::NoRecords,
+                    _ => return None,
                 };
+                let e = FormatError::new(kind);
+                return Some(Err(match &self.path {
+                    Some(p) => e.in_file(p),
+                    None => e,
+                }));
             }
             self.line += 1;
             if self.line == 1 {
@@ -145,6 +150,7 @@ impl<R: BufRead> NativeReader<R> {
                 Err(e) => return Some(Err(self.fail(e))),
             };
             let body = if self.line == 1 { text.strip_prefix(BOM).unwrap_or(&text) } else { &text };
+            let body = body.trim_end_matches(['\n', '\r']);
             if body.trim().is_empty() {
                 continue;
             }

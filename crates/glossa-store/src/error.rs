@@ -19,7 +19,7 @@ pub enum StoreErrorKind {
     #[error("a file already exists there")]
     AlreadyExists,
     /// A document, span, relation or author that does not exist.
-    #[error("{0} not found")]
+    #[error("{0}")]
     NotFound(String),
     /// A write that conflicts with the current state (an id taken, a stale undo).
     #[error("{0}")]
@@ -75,8 +75,7 @@ impl Fail {
     }
 
     pub fn not_found(what: impl Into<String>) -> Self {
-        let what = what.into();
-        Self::new(what.clone(), StoreErrorKind::NotFound(what))
+        Self::from(StoreErrorKind::NotFound(format!("{} not found", what.into())))
     }
 
     pub fn conflict(field: impl Into<String>, msg: impl Into<String>) -> Self {

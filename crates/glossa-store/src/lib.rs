@@ -62,7 +62,7 @@ impl Store {
 
     fn create_inner(path: &Path, name: &str, schema: &Schema) -> FResult<Self> {
         if path.exists() {
-            return Err(Fail::new("path", StoreErrorKind::AlreadyExists));
+            return Err(Fail::from(StoreErrorKind::AlreadyExists));
         }
         let mut conn = Connection::open(path)?;
         configure(&conn)?;
@@ -92,37 +92,32 @@ impl Store {
         let mut header = [0u8; 16];
         let mut file = std::fs::File::open(path).map_err(|e| {
             if e.kind() == std::io::ErrorKind::NotFound {
-                Fail::not_found("project file")
+                Fail::from(StoreErrorKind::NotFound(
+                    "no such project file; create one with `glossa init`".into(),
+                ))
             } else {
                 Fail::from(e)
             }
         })?;
         let n = file.read(&mut header)?;
         if n < 16 || &header != b"SQLite format 3\0" {
-            return Err(Fail::new(
-                "header",
-                StoreErrorKind::NotAProject("the file is not an SQLite database".into()),
-            ));
+            return Err(Fail::from(StoreErrorKind::NotAProject(
+                "the file is not an SQLite database".into(),
+            )));
         }
         let mut conn = Connection::open(path)?;
         let app: i32 = conn.pragma_query_value(None, "application_id", |r| r.get(0))?;
         if app != APPLICATION_ID {
-            return Err(Fail::new(
-                "application_id",
-                StoreErrorKind::NotAProject(format!(
-                    "an SQLite database of another application (application_id {app:#x})"
-                )),
-            ));
+            return Err(Fail::from(StoreErrorKind::NotAProject(format!(
+                "an SQLite database of another application (application_id {app:#x})"
+            ))));
         }
         let version: usize = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
         if version > migrations::latest_version() {
-            return Err(Fail::new(
-                "user_version",
-                StoreErrorKind::NotAProject(format!(
-                    "made by a newer Glossa (schema version {version}, this one knows {})",
-                    migrations::latest_version()
-                )),
-            ));
+            return Err(Fail::from(StoreErrorKind::NotAProject(format!(
+                "made by a newer Glossa (schema version {version}, this one knows {})",
+                migrations::latest_version()
+            ))));
         }
         configure(&conn)?;
         migrations::migrations().to_latest(&mut conn)?;
