@@ -84,6 +84,11 @@ impl Project {
         Ok(view)
     }
 
+    /// One span.
+    pub fn span(&self, id: glossa_core::SpanId) -> ApiResult<glossa_core::Span> {
+        Ok(self.store.span(id)?)
+    }
+
     /// Counts over the project (statuses as [`Project::documents`] shows them).
     pub fn stats(&self) -> ApiResult<Stats> {
         let mut stats = self.store.stats()?;
