@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use glossa_core::schema::check_bounds;
-use glossa_core::{Attrs, DocStatus, OffsetIndex, Operation, QuoteSelector, Relation, RelationId, Span, SpanId};
+use glossa_core::{Attrs, DocStatus, OffsetIndex, Operation, Relation, RelationId, Span, SpanId};
 use glossa_store::{NewRelation, NewSpan};
 
 use crate::error::{ApiError, ApiResult};
@@ -62,7 +62,8 @@ impl Project {
         check_author(author)?;
         let doc = self.store.document(&req.doc_id)?;
         let index = OffsetIndex::new(&doc.text);
-        let (start, end) = check_bounds(as_i64(req.start), as_i64(req.end), index.len_codepoints())?;
+        let (start, end) =
+            check_bounds(as_i64(req.start), as_i64(req.end), index.len_codepoints())?;
         self.schema.check_span(&req.label, &req.attrs)?;
         let new = NewSpan {
             doc_id: req.doc_id.clone(),
@@ -74,7 +75,7 @@ impl Project {
             layer: req.layer.clone().unwrap_or_else(|| author.to_string()),
             attrs: req.attrs.clone(),
             note: req.note.clone(),
-            quote: QuoteSelector::new(&index, start, end)?,
+            text: index.slice(start, end)?.to_string(),
         };
         Ok(self.store.create_span(author, &new)?)
     }
@@ -107,16 +108,25 @@ impl Project {
                 as_i64(patch.end.unwrap_or(span.end)),
                 index.len_codepoints(),
             )?;
-            span.quote = QuoteSelector::new(&index, start, end)?;
+            span.text = index.slice(start, end)?.to_string();
             (span.start, span.end) = (start, end);
         }
         let relations = self.store.document_view(&span.doc_id)?.relations;
         for r in relations.iter().filter(|r| r.from == id || r.to == id) {
             let other = self.store.span(if r.from == id { r.to } else { r.from })?;
-            let (from, to) = if r.from == id { (&span.label, &other.label) } else { (&other.label, &span.label) };
-            self.schema.check_relation(&r.label, from, to).map_err(|e| {
-                ApiError::invalid(format!("relabelling would break relation {} ({e}); delete the relation first", r.label))
-            })?;
+            let (from, to) = if r.from == id {
+                (&span.label, &other.label)
+            } else {
+                (&other.label, &span.label)
+            };
+            self.schema
+                .check_relation(&r.label, from, to)
+                .map_err(|e| {
+                    ApiError::invalid(format!(
+                        "relabelling would break relation {} ({e}); delete the relation first",
+                        r.label
+                    ))
+                })?;
         }
         Ok(self.store.update_span(author, &span)?)
     }
@@ -128,14 +138,22 @@ impl Project {
     }
 
     /// Links two spans as `author`, enforcing the schema's argument types.
-    pub fn add_relation(&mut self, author: &str, from: SpanId, to: SpanId, label: &str) -> ApiResult<Relation> {
+    pub fn add_relation(
+        &mut self,
+        author: &str,
+        from: SpanId,
+        to: SpanId,
+        label: &str,
+    ) -> ApiResult<Relation> {
         check_author(author)?;
         let (a, b) = (self.store.span(from)?, self.store.span(to)?);
         if from == to {
             return Err(ApiError::invalid("a relation needs two different spans"));
         }
         if a.doc_id != b.doc_id {
-            return Err(ApiError::invalid("a relation must link spans of one document"));
+            return Err(ApiError::invalid(
+                "a relation must link spans of one document",
+            ));
         }
         if a.layer != b.layer {
             return Err(ApiError::invalid(format!(
@@ -144,7 +162,14 @@ impl Project {
             )));
         }
         self.schema.check_relation(label, &a.label, &b.label)?;
-        Ok(self.store.create_relation(author, &NewRelation { from, to, label: label.to_string() })?)
+        Ok(self.store.create_relation(
+            author,
+            &NewRelation {
+                from,
+                to,
+                label: label.to_string(),
+            },
+        )?)
     }
 
     /// Deletes a relation as `author`.
@@ -173,10 +198,14 @@ impl Project {
 /// Refuses a blank author name or the reserved `gold`.
 pub(crate) fn check_author(author: &str) -> ApiResult<()> {
     if author.trim().is_empty() || author.trim() != author {
-        return Err(ApiError::invalid(format!("author {author:?} is blank or padded")));
+        return Err(ApiError::invalid(format!(
+            "author {author:?} is blank or padded"
+        )));
     }
     if author == glossa_core::GOLD_LAYER {
-        return Err(ApiError::invalid("\"gold\" is the adjudicated layer, not an author name"));
+        return Err(ApiError::invalid(
+            "\"gold\" is the adjudicated layer, not an author name",
+        ));
     }
     Ok(())
 }

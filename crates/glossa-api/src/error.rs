@@ -39,7 +39,10 @@ pub struct ApiError {
 impl ApiError {
     /// A new error.
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
-        Self { code, message: message.into() }
+        Self {
+            code,
+            message: message.into(),
+        }
     }
 
     /// Bad input.
@@ -56,7 +59,9 @@ impl From<StoreError> for ApiError {
             StoreErrorKind::AlreadyExists => ErrorCode::AlreadyExists,
             StoreErrorKind::Conflict(_) => ErrorCode::Conflict,
             StoreErrorKind::Io(_) => ErrorCode::Io,
-            StoreErrorKind::Sqlite(_) | StoreErrorKind::Migration(_) | StoreErrorKind::Corrupt(_) => ErrorCode::Internal,
+            StoreErrorKind::Sqlite(_)
+            | StoreErrorKind::Migration(_)
+            | StoreErrorKind::Corrupt(_) => ErrorCode::Internal,
         };
         Self::new(code, e.to_string())
     }
@@ -65,7 +70,11 @@ impl From<StoreError> for ApiError {
 impl From<FormatError> for ApiError {
     fn from(e: FormatError) -> Self {
         let code = match &e.kind {
-            glossa_formats::FormatErrorKind::Io(io) if io.kind() == std::io::ErrorKind::NotFound => ErrorCode::NotFound,
+            glossa_formats::FormatErrorKind::Io(io)
+                if io.kind() == std::io::ErrorKind::NotFound =>
+            {
+                ErrorCode::NotFound
+            }
             glossa_formats::FormatErrorKind::Io(_) => ErrorCode::Io,
             _ => ErrorCode::InvalidInput,
         };

@@ -35,7 +35,11 @@ pub enum LayerFilter {
 impl LayerFilter {
     /// `all` means every layer; any other name one layer.
     pub fn parse(s: &str) -> Self {
-        if s == "all" { Self::All } else { Self::Layer(s.to_string()) }
+        if s == "all" {
+            Self::All
+        } else {
+            Self::Layer(s.to_string())
+        }
     }
 }
 
@@ -68,24 +72,30 @@ impl Project {
         };
         let mut report = ExportReport::default();
         let mut out = BufWriter::with_capacity(1 << 16, out);
-        self.store.for_each_document(layer, |doc| -> ApiResult<()> {
-            match opts.format {
-                ExportFormat::Jsonl => native::write_document(&mut out, &doc)
-                    .map_err(|e| ApiError::from(e.in_file(format!("document {}", doc.id))))?,
-            }
-            report.documents += 1;
-            report.spans += doc.spans.len() as u64;
-            report.relations += doc.relations.len() as u64;
-            Ok(())
-        })?;
-        out.flush().map_err(|e| ApiError::from(FormatError::from(e)))?;
+        self.store
+            .for_each_document(layer, |doc| -> ApiResult<()> {
+                match opts.format {
+                    ExportFormat::Jsonl => native::write_document(&mut out, &doc)
+                        .map_err(|e| ApiError::from(e.in_file(format!("document {}", doc.id))))?,
+                }
+                report.documents += 1;
+                report.spans += doc.spans.len() as u64;
+                report.relations += doc.relations.len() as u64;
+                Ok(())
+            })?;
+        out.flush()
+            .map_err(|e| ApiError::from(FormatError::from(e)))?;
         Ok(report)
     }
 
     /// Exports to the file `path`, which appears whole or not at all.
     pub fn export_to_path(&self, path: &Path, opts: &ExportOptions) -> ApiResult<ExportReport> {
-        let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-        let io = |e: std::io::Error| ApiError::new(ErrorCode::Io, format!("{}: {e}", path.display()));
+        let dir = path
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        let io =
+            |e: std::io::Error| ApiError::new(ErrorCode::Io, format!("{}: {e}", path.display()));
         let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(io)?;
         let report = self.export(tmp.as_file_mut(), opts)?;
         tmp.persist(path).map_err(|e| io(e.error))?;

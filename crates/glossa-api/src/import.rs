@@ -7,10 +7,12 @@
 use std::fs::File;
 use std::io::BufReader;
 use std::path::{Path, PathBuf};
+use std::sync::mpsc::{sync_channel, SyncSender};
+use std::sync::Arc;
 
 use serde::Serialize;
 
-use glossa_core::{AnnotatedDocument, GOLD_LAYER};
+use glossa_core::{AnnotatedDocument, Schema, GOLD_LAYER};
 use glossa_formats::native::NativeReader;
 use glossa_formats::{text, FormatError};
 use glossa_store::{ImportBatch, ImportCounts};
@@ -34,7 +36,10 @@ pub enum ImportFormat {
 
 impl ImportFormat {
     fn for_file(self, path: &Path) -> Option<Self> {
-        let ext = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
+        let ext = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase);
         let by_ext = match ext.as_deref() {
             Some("txt" | "md") => Some(Self::Text),
             Some("jsonl") => Some(Self::Jsonl),
@@ -62,7 +67,12 @@ pub struct ImportOptions {
 
 impl Default for ImportOptions {
     fn default() -> Self {
-        Self { format: ImportFormat::Auto, author: "import".into(), skip_invalid: false, update: false }
+        Self {
+            format: ImportFormat::Auto,
+            author: "import".into(),
+            skip_invalid: false,
+            update: false,
+        }
     }
 }
 
@@ -112,7 +122,11 @@ fn io_error(path: &Path, e: std::io::Error) -> ApiError {
 }
 
 /// Expands folders (recursively, sorted) into the files a reader takes.
-fn collect_inputs(paths: &[PathBuf], format: ImportFormat, ignored: &mut Vec<String>) -> ApiResult<Vec<Input>> {
+fn collect_inputs(
+    paths: &[PathBuf],
+    format: ImportFormat,
+    ignored: &mut Vec<String>,
+) -> ApiResult<Vec<Input>> {
     let mut out = Vec::new();
     for path in paths {
         let meta = std::fs::metadata(path).map_err(|e| io_error(path, e))?;
@@ -125,8 +139,16 @@ fn collect_inputs(paths: &[PathBuf], format: ImportFormat, ignored: &mut Vec<Str
                 let p = entry.path();
                 let by_ext = ImportFormat::Auto.for_file(p);
                 match (format, by_ext) {
-                    (ImportFormat::Auto, Some(f)) => out.push(Input { path: p.to_path_buf(), format: f, size: file_size(p)? }),
-                    (chosen, Some(f)) if chosen == f => out.push(Input { path: p.to_path_buf(), format: f, size: file_size(p)? }),
+                    (ImportFormat::Auto, Some(f)) => out.push(Input {
+                        path: p.to_path_buf(),
+                        format: f,
+                        size: file_size(p)?,
+                    }),
+                    (chosen, Some(f)) if chosen == f => out.push(Input {
+                        path: p.to_path_buf(),
+                        format: f,
+                        size: file_size(p)?,
+                    }),
                     _ => ignored.push(p.display().to_string()),
                 }
             }
@@ -137,7 +159,11 @@ fn collect_inputs(paths: &[PathBuf], format: ImportFormat, ignored: &mut Vec<Str
                     path.display()
                 ))
             })?;
-            out.push(Input { path: path.clone(), format: f, size: meta.len() });
+            out.push(Input {
+                path: path.clone(),
+                format: f,
+                size: meta.len(),
+            });
         }
     }
     Ok(out)
@@ -147,9 +173,66 @@ fn file_size(p: &Path) -> ApiResult<u64> {
     Ok(std::fs::metadata(p).map_err(|e| io_error(p, e))?.len())
 }
 
+/// What the reading thread hands to the writing one.
+enum Item {
+    /// A validated document, defaults filled.
+    Doc { doc: AnnotatedDocument, path: Arc<Path>, line: Option<u64>, from_text: bool },
+    /// A record that failed to read or validate (skippable).
+    Invalid(FormatError),
+    /// A file could not be read at all.
+    Fatal(ApiError),
+    /// A file is done.
+    FileDone { size: u64 },
+}
+
+/// Reads every input, validating each document against `schema`, and sends the results in
+/// order. Stops early when the receiver hangs up (the import failed).
+fn read_inputs(inputs: &[Input], schema: &Schema, author: &str, tx: &SyncSender<Item>) {
+    let prepare = |mut doc: AnnotatedDocument, path: &Arc<Path>, line: Option<u64>, from_text: bool| {
+        doc.fill_defaults(GOLD_LAYER, author);
+        let len = doc.text.chars().count();
+        match doc.validate(schema, len) {
+            Ok(()) => Item::Doc { doc, path: path.clone(), line, from_text },
+            Err(e) => {
+                let e = FormatError::from(e).in_file(&**path);
+                Item::Invalid(match line {
+                    Some(l) => e.on_line(l),
+                    None => e,
+                })
+            }
+        }
+    };
+    for input in inputs {
+        let path: Arc<Path> = Arc::from(input.path.as_path());
+        let sent = match input.format {
+            ImportFormat::Text | ImportFormat::Auto => match std::fs::read(&path) {
+                Err(e) => tx.send(Item::Fatal(io_error(&path, e))),
+                Ok(bytes) => match text::read_text(bytes) {
+                    Ok(text) => {
+                        let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+                        tx.send(prepare(AnnotatedDocument::plain(stem, text), &path, None, true))
+                    }
+                    Err(e) => tx.send(Item::Invalid(e.in_file(&*path))),
+                },
+            },
+            ImportFormat::Jsonl => match File::open(&path) {
+                Err(e) => tx.send(Item::Fatal(io_error(&path, e))),
+                Ok(file) => NativeReader::new(BufReader::with_capacity(1 << 16, file), Some(&path)).try_for_each(|r| {
+                    tx.send(match r {
+                        Ok(r) => prepare(r.doc, &path, Some(r.line), false),
+                        Err(e) => Item::Invalid(e),
+                    })
+                }),
+            },
+        };
+        if sent.and_then(|()| tx.send(Item::FileDone { size: input.size })).is_err() {
+            return;
+        }
+    }
+}
+
 struct Run<'a, 'b> {
     batch: ImportBatch<'b>,
-    schema: &'a glossa_core::Schema,
     opts: &'a ImportOptions,
     report: ImportReport,
 }
@@ -165,19 +248,8 @@ impl Run<'_, '_> {
         Ok(())
     }
 
-    fn document(&mut self, mut doc: AnnotatedDocument, path: &Path, line: Option<u64>, from_text: bool) -> ApiResult<()> {
-        let at = |e: FormatError| {
-            let e = e.in_file(path);
-            match line {
-                Some(l) => e.on_line(l),
-                None => e,
-            }
-        };
-        doc.fill_defaults(GOLD_LAYER, &self.opts.author);
-        let len = doc.text.chars().count();
-        if let Err(e) = doc.validate(self.schema, len) {
-            return self.fail(at(e.into()));
-        }
+    /// Writes one validated document, refusing (or with `update`, updating) an existing id.
+    fn store(&mut self, doc: &AnnotatedDocument, path: &Path, line: Option<u64>, from_text: bool) -> ApiResult<()> {
         let source = from_text.then(|| std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf()));
         let source = source.as_ref().map(|p| p.display().to_string());
         let exists = self.batch.has_document(&doc.id)?;
@@ -187,10 +259,14 @@ impl Run<'_, '_> {
                     "duplicate document id {:?}: the project already has it (use --update to update it)",
                     doc.id
                 ));
-                return self.fail(at(FormatError::new(e).at_field("id")));
+                let e = FormatError::new(e).at_field("id").in_file(path);
+                return self.fail(match line {
+                    Some(l) => e.on_line(l),
+                    None => e,
+                });
             }
-            (true, true) => self.batch.update_document(&doc, source.as_deref(), !from_text),
-            (false, _) => self.batch.add_document(&doc, source.as_deref()),
+            (true, true) => self.batch.update_document(doc, source.as_deref(), !from_text),
+            (false, _) => self.batch.add_document(doc, source.as_deref()),
         };
         result.map_err(|e| {
             let msg = e.to_string();
@@ -200,8 +276,9 @@ impl Run<'_, '_> {
 }
 
 impl Project {
-    /// Imports `paths` (files or folders) in one transaction. `progress` is called after each
-    /// document.
+    /// Imports `paths` (files or folders) in one transaction. One thread reads, parses and
+    /// validates while this one writes. `progress` is called after each file and every 256
+    /// documents.
     pub fn import(
         &mut self,
         paths: &[PathBuf],
@@ -212,44 +289,40 @@ impl Project {
         let mut ignored = Vec::new();
         let inputs = collect_inputs(paths, opts.format, &mut ignored)?;
         let bytes_total = inputs.iter().map(|i| i.size).sum();
+        let schema = &self.schema;
         let batch = self.store.begin_import()?;
-        let mut run = Run { batch, schema: &self.schema, opts, report: ImportReport { ignored, ..ImportReport::default() } };
-        let mut bytes_done = 0;
-        let mut documents = 0;
-        for input in &inputs {
-            let path = &input.path;
-            run.report.files += 1;
-            match input.format {
-                ImportFormat::Text | ImportFormat::Auto => {
-                    let bytes = std::fs::read(path).map_err(|e| io_error(path, e))?;
-                    match text::read_text(bytes) {
-                        Ok(text) => {
-                            let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-                            run.document(AnnotatedDocument::plain(stem, text), path, None, true)?;
-                        }
-                        Err(e) => run.fail(e.in_file(path))?,
-                    }
-                    documents += 1;
-                    bytes_done += input.size;
-                    progress(ImportProgress { bytes_done, bytes_total, documents });
-                }
-                ImportFormat::Jsonl => {
-                    let file = File::open(path).map_err(|e| io_error(path, e))?;
-                    for record in NativeReader::new(BufReader::with_capacity(1 << 16, file), Some(path)) {
-                        match record {
-                            Ok(r) => run.document(r.doc, path, Some(r.line), false)?,
-                            Err(e) => run.fail(e)?,
-                        }
+        let mut run = Run { batch, opts, report: ImportReport { ignored, ..ImportReport::default() } };
+        run.report.files = inputs.len() as u64;
+        let (tx, rx) = sync_channel::<Item>(256);
+        std::thread::scope(|scope| -> ApiResult<()> {
+            let (inputs, author) = (&inputs, &opts.author);
+            // The reader owns the sender, so the loop below ends when it is done.
+            scope.spawn(move || read_inputs(inputs, schema, author, &tx));
+            let (mut bytes_done, mut documents) = (0, 0);
+            // Dropping `rx` on an early return stops the reader.
+            for item in rx {
+                match item {
+                    Item::Doc { doc, path, line, from_text } => {
+                        run.store(&doc, &path, line, from_text)?;
                         documents += 1;
-                        if documents % 256 == 0 {
-                            progress(ImportProgress { bytes_done, bytes_total, documents });
-                        }
                     }
-                    bytes_done += input.size;
+                    Item::Invalid(e) => {
+                        run.fail(e)?;
+                        documents += 1;
+                    }
+                    Item::Fatal(e) => return Err(e),
+                    Item::FileDone { size } => {
+                        bytes_done += size;
+                        progress(ImportProgress { bytes_done, bytes_total, documents });
+                        continue;
+                    }
+                }
+                if documents % 256 == 0 {
                     progress(ImportProgress { bytes_done, bytes_total, documents });
                 }
             }
-        }
+            Ok(())
+        })?;
         let files: Vec<String> = inputs.iter().map(|i| i.path.display().to_string()).collect();
         let summary = serde_json::json!({
             "files": files,

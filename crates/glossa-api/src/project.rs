@@ -18,7 +18,9 @@ impl Project {
     /// Creates a project file at `path`; `schema` defaults to "news claims & entities".
     pub fn create(path: &Path, name: &str, schema: Option<Schema>) -> ApiResult<Self> {
         let schema = schema.unwrap_or_else(Schema::news_default);
-        schema.validate().map_err(|e| ApiError::invalid(format!("schema: {e}")))?;
+        schema
+            .validate()
+            .map_err(|e| ApiError::invalid(format!("schema: {e}")))?;
         let store = Store::create(path, name, &schema)?;
         Ok(Self { store, schema })
     }
@@ -48,7 +50,9 @@ impl Project {
     /// Replaces the label schema. Refused if it is invalid, or if spans or relations use a
     /// label the new schema lacks.
     pub fn set_schema(&mut self, schema: Schema) -> ApiResult<()> {
-        schema.validate().map_err(|e| ApiError::invalid(format!("schema: {e}")))?;
+        schema
+            .validate()
+            .map_err(|e| ApiError::invalid(format!("schema: {e}")))?;
         let missing: Vec<String> = self
             .store
             .labels_in_use()?
@@ -94,7 +98,10 @@ impl Project {
         let mut stats = self.store.stats()?;
         stats.documents_by_status.clear();
         for d in self.documents()? {
-            *stats.documents_by_status.entry(d.status.as_str().to_string()).or_default() += 1;
+            *stats
+                .documents_by_status
+                .entry(d.status.as_str().to_string())
+                .or_default() += 1;
         }
         Ok(stats)
     }

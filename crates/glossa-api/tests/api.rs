@@ -8,13 +8,16 @@ use glossa_api::{AddSpan, ErrorCode, ExportOptions, ImportOptions, Project, Span
 use proptest::prelude::*;
 
 fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../tests/fixtures")
+        .join(name)
 }
 
 fn project_with_samples(dir: &Path) -> Project {
     let mut p = Project::create(&dir.join("p.glossa"), "test", None).unwrap();
     let files = [fixture("kursk-dprk-pows.gold.jsonl"), fixture("tricky.txt")];
-    p.import(&files, &ImportOptions::default(), &mut |_| {}).unwrap();
+    p.import(&files, &ImportOptions::default(), &mut |_| {})
+        .unwrap();
     p
 }
 
@@ -25,7 +28,15 @@ fn export_string(p: &Project) -> String {
 }
 
 fn add(doc: &str, start: usize, end: usize, label: &str) -> AddSpan {
-    AddSpan { doc_id: doc.into(), start, end, label: label.into(), layer: None, attrs: Attrs::new(), note: None }
+    AddSpan {
+        doc_id: doc.into(),
+        start,
+        end,
+        label: label.into(),
+        layer: None,
+        attrs: Attrs::new(),
+        note: None,
+    }
 }
 
 #[test]
@@ -33,16 +44,20 @@ fn annotating_the_tricky_document_keeps_code_point_offsets() {
     let dir = tempfile::tempdir().unwrap();
     let mut p = project_with_samples(dir.path());
     // 김정은 at code points 13..16 (UTF-16 13..16, bytes 13..22), 📰 is astral.
-    let kim = p.add_span("alice", &add("tricky", 13, 16, "PERSON")).unwrap();
-    assert_eq!(kim.quote.exact, "김정은");
+    let kim = p
+        .add_span("alice", &add("tricky", 13, 16, "PERSON"))
+        .unwrap();
+    assert_eq!(kim.text, "김정은");
     assert_eq!(kim.layer, "alice");
-    let claim = p.add_span("alice", &add("tricky", 194, 226, "CLAIM")).unwrap();
-    assert_eq!(claim.quote.exact, "500 soldiers crossed the border.");
+    let claim = p
+        .add_span("alice", &add("tricky", 194, 226, "CLAIM"))
+        .unwrap();
+    assert_eq!(claim.text, "500 soldiers crossed the border.");
     let view = p.document("tricky").unwrap();
     let text = &view.document.text;
     for s in &view.spans {
         let slice: String = text.chars().skip(s.start).take(s.end - s.start).collect();
-        assert_eq!(slice, s.quote.exact);
+        assert_eq!(slice, s.text);
     }
 }
 
@@ -50,36 +65,76 @@ fn annotating_the_tricky_document_keeps_code_point_offsets() {
 fn edits_are_checked_against_schema_and_text() {
     let dir = tempfile::tempdir().unwrap();
     let mut p = project_with_samples(dir.path());
-    let e = p.add_span("alice", &add("tricky", 5, 400, "PERSON")).unwrap_err();
+    let e = p
+        .add_span("alice", &add("tricky", 5, 400, "PERSON"))
+        .unwrap_err();
     assert_eq!(e.code, ErrorCode::InvalidInput);
     assert!(e.message.contains("past the end"), "{e}");
-    let e = p.add_span("alice", &add("tricky", 0, 3, "VILLAIN")).unwrap_err();
+    let e = p
+        .add_span("alice", &add("tricky", 0, 3, "VILLAIN"))
+        .unwrap_err();
     assert!(e.message.contains("known labels"), "{e}");
-    let e = p.add_span("alice", &add("nope", 0, 3, "PERSON")).unwrap_err();
+    let e = p
+        .add_span("alice", &add("nope", 0, 3, "PERSON"))
+        .unwrap_err();
     assert_eq!(e.code, ErrorCode::NotFound);
-    let e = p.add_span("gold", &add("tricky", 0, 3, "PERSON")).unwrap_err();
+    let e = p
+        .add_span("gold", &add("tricky", 0, 3, "PERSON"))
+        .unwrap_err();
     assert_eq!(e.code, ErrorCode::InvalidInput);
 
-    let claim = p.add_span("alice", &add("tricky", 194, 226, "CLAIM")).unwrap();
+    let claim = p
+        .add_span("alice", &add("tricky", 194, 226, "CLAIM"))
+        .unwrap();
     let date = p.add_span("alice", &add("tricky", 51, 61, "DATE")).unwrap();
-    let person = p.add_span("alice", &add("tricky", 126, 136, "PERSON")).unwrap();
-    let e = p.add_relation("alice", claim.id, date.id, "ATTRIBUTED_TO").unwrap_err();
-    assert_eq!(e.message, "field to: ATTRIBUTED_TO cannot point to a DATE span; allowed: PERSON | ORG");
-    let rel = p.add_relation("alice", claim.id, person.id, "ATTRIBUTED_TO").unwrap();
-    let e = p.add_relation("alice", claim.id, person.id, "ATTRIBUTED_TO").unwrap_err();
+    let person = p
+        .add_span("alice", &add("tricky", 126, 136, "PERSON"))
+        .unwrap();
+    let e = p
+        .add_relation("alice", claim.id, date.id, "ATTRIBUTED_TO")
+        .unwrap_err();
+    assert_eq!(
+        e.message,
+        "field to: ATTRIBUTED_TO cannot point to a DATE span; allowed: PERSON | ORG"
+    );
+    let rel = p
+        .add_relation("alice", claim.id, person.id, "ATTRIBUTED_TO")
+        .unwrap();
+    let e = p
+        .add_relation("alice", claim.id, person.id, "ATTRIBUTED_TO")
+        .unwrap_err();
     assert_eq!(e.code, ErrorCode::Conflict);
     // Relabelling the source to a DATE would break the relation: refused.
-    let patch = SpanPatch { label: Some("DATE".into()), ..SpanPatch::default() };
+    let patch = SpanPatch {
+        label: Some("DATE".into()),
+        ..SpanPatch::default()
+    };
     assert!(p.update_span("alice", person.id, &patch).is_err());
     // Gold spans and alice's spans cannot be linked.
-    let gold_person = p.document("kursk-dprk-pows").unwrap().spans.into_iter().find(|s| s.label == "PERSON").unwrap();
-    let e = p.add_relation("alice", claim.id, gold_person.id, "ATTRIBUTED_TO").unwrap_err();
-    assert!(e.message.contains("one document") || e.message.contains("one layer"), "{e}");
+    let gold_person = p
+        .document("kursk-dprk-pows")
+        .unwrap()
+        .spans
+        .into_iter()
+        .find(|s| s.label == "PERSON")
+        .unwrap();
+    let e = p
+        .add_relation("alice", claim.id, gold_person.id, "ATTRIBUTED_TO")
+        .unwrap_err();
+    assert!(
+        e.message.contains("one document") || e.message.contains("one layer"),
+        "{e}"
+    );
     p.delete_relation("alice", rel.id).unwrap();
     let attrs: Attrs = [("checkworthiness".to_string(), serde_json::json!("CFS"))].into();
-    let patch = SpanPatch { attrs: Some(attrs), note: Some(Some("check ISW".into())), end: Some(225), ..SpanPatch::default() };
+    let patch = SpanPatch {
+        attrs: Some(attrs),
+        note: Some(Some("check ISW".into())),
+        end: Some(225),
+        ..SpanPatch::default()
+    };
     let updated = p.update_span("alice", claim.id, &patch).unwrap();
-    assert_eq!(updated.quote.exact, "500 soldiers crossed the border");
+    assert_eq!(updated.text, "500 soldiers crossed the border");
     assert_eq!(updated.note.as_deref(), Some("check ISW"));
 }
 
@@ -90,7 +145,15 @@ fn undo_and_redo_through_the_api_survive_reopening() {
     let mut p = project_with_samples(dir.path());
     let before = export_string(&p);
     let s = p.add_span("alice", &add("tricky", 77, 81, "GPE")).unwrap();
-    p.update_span("alice", s.id, &SpanPatch { label: Some("LOC".into()), ..SpanPatch::default() }).unwrap();
+    p.update_span(
+        "alice",
+        s.id,
+        &SpanPatch {
+            label: Some("LOC".into()),
+            ..SpanPatch::default()
+        },
+    )
+    .unwrap();
     p.set_status("alice", "tricky", DocStatus::Done).unwrap();
     let after = export_string(&p);
     drop(p);
@@ -125,10 +188,19 @@ fn skip_invalid_imports_the_rest_and_lists_the_bad() {
          {\"id\":\"c\",\"text\":\"y\"}\n",
     )
     .unwrap();
-    let e = p.import(std::slice::from_ref(&input), &ImportOptions::default(), &mut |_| {}).unwrap_err();
+    let e = p
+        .import(
+            std::slice::from_ref(&input),
+            &ImportOptions::default(),
+            &mut |_| {},
+        )
+        .unwrap_err();
     assert!(e.message.contains("in.jsonl:2: field spans[0].end"), "{e}");
     assert_eq!(p.stats().unwrap().documents, 0);
-    let opts = ImportOptions { skip_invalid: true, ..ImportOptions::default() };
+    let opts = ImportOptions {
+        skip_invalid: true,
+        ..ImportOptions::default()
+    };
     let report = p.import(&[input], &opts, &mut |_| {}).unwrap();
     assert_eq!(report.counts.documents, 2);
     let lines: Vec<_> = report.skipped.iter().map(|s| s.line).collect();
@@ -141,27 +213,54 @@ fn progress_is_reported() {
     let dir = tempfile::tempdir().unwrap();
     let mut p = Project::create(&dir.path().join("p.glossa"), "t", None).unwrap();
     let mut seen = Vec::new();
-    p.import(&[fixture("tricky.txt"), fixture("kursk-dprk-pows.txt")], &ImportOptions::default(), &mut |pr| seen.push(pr))
-        .unwrap();
+    p.import(
+        &[fixture("tricky.txt"), fixture("kursk-dprk-pows.txt")],
+        &ImportOptions::default(),
+        &mut |pr| seen.push(pr),
+    )
+    .unwrap();
     assert_eq!(seen.len(), 2);
     assert_eq!(seen[1].bytes_done, seen[1].bytes_total);
 }
 
 fn gen_doc() -> impl Strategy<Value = String> {
     let text = prop::collection::vec(
-        prop::sample::select(vec!["Putin ", "NATO ", "é", "😀", "🇰🇵", "\r\n", "\"", "김정은 ", "e\u{301}", "\t", "<b>"]),
+        prop::sample::select(vec![
+            "Putin ",
+            "NATO ",
+            "é",
+            "😀",
+            "🇰🇵",
+            "\r\n",
+            "\"",
+            "김정은 ",
+            "e\u{301}",
+            "\t",
+            "<b>",
+        ]),
         1..40,
     )
     .prop_map(|v| v.concat());
-    (text, prop::collection::vec((any::<prop::sample::Index>(), any::<prop::sample::Index>(), 0usize..4), 0..8)).prop_map(
-        |(text, raw)| {
+    (
+        text,
+        prop::collection::vec(
+            (
+                any::<prop::sample::Index>(),
+                any::<prop::sample::Index>(),
+                0usize..4,
+            ),
+            0..8,
+        ),
+    )
+        .prop_map(|(text, raw)| {
             let n = text.chars().count();
             let labels = ["PERSON", "ORG", "CLAIM", "GPE"];
             let mut spans = Vec::new();
             for (a, b, l) in raw {
                 let (x, y) = (a.index(n + 1), b.index(n + 1));
                 if x != y {
-                    let mut s = serde_json::json!({"start": x.min(y), "end": x.max(y), "label": labels[l]});
+                    let mut s =
+                        serde_json::json!({"start": x.min(y), "end": x.max(y), "label": labels[l]});
                     if labels[l] == "CLAIM" {
                         s["attrs"] = serde_json::json!({"verifiable": "yes"});
                     }
@@ -169,8 +268,7 @@ fn gen_doc() -> impl Strategy<Value = String> {
                 }
             }
             serde_json::json!({"text": text, "spans": spans}).to_string()
-        },
-    )
+        })
 }
 
 proptest! {

@@ -123,28 +123,51 @@ fn open(project: &Path) -> Result<Project> {
 }
 
 fn read_schema(path: &Path) -> Result<Schema> {
-    let text = std::fs::read_to_string(path).with_context(|| format!("cannot read schema {}", path.display()))?;
-    serde_json::from_str(&text).with_context(|| format!("{}: not a valid schema file", path.display()))
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read schema {}", path.display()))?;
+    serde_json::from_str(&text)
+        .with_context(|| format!("{}: not a valid schema file", path.display()))
 }
 
 fn run(cli: Cli) -> Result<()> {
     let mut stdout = std::io::stdout().lock();
     match cli.command {
-        Command::Init { project, name, schema } => {
+        Command::Init {
+            project,
+            name,
+            schema,
+        } => {
             let schema = schema.as_deref().map(read_schema).transpose()?;
-            let name = name.unwrap_or_else(|| project.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default());
+            let name = name.unwrap_or_else(|| {
+                project
+                    .file_stem()
+                    .map(|s| s.to_string_lossy().into_owned())
+                    .unwrap_or_default()
+            });
             let p = Project::create(&project, &name, schema)
                 .with_context(|| format!("cannot create project {}", project.display()))?;
             print::created(&mut stdout, &p)?;
         }
-        Command::Import { project, paths, format, author, skip_invalid, update } => {
+        Command::Import {
+            project,
+            paths,
+            format,
+            author,
+            skip_invalid,
+            update,
+        } => {
             let mut p = open(&project)?;
             let format = match format {
                 InFormat::Auto => ImportFormat::Auto,
                 InFormat::Text => ImportFormat::Text,
                 InFormat::Jsonl => ImportFormat::Jsonl,
             };
-            let opts = ImportOptions { format, author, skip_invalid, update };
+            let opts = ImportOptions {
+                format,
+                author,
+                skip_invalid,
+                update,
+            };
             let bar = print::progress_bar(std::io::stderr().is_terminal());
             let report = p
                 .import(&paths, &opts, &mut |pr| print::progress(&bar, pr))
@@ -152,7 +175,12 @@ fn run(cli: Cli) -> Result<()> {
             bar.finish_and_clear();
             print::imported(&mut stdout, &report, &project)?;
         }
-        Command::Export { project, format, out, layer } => {
+        Command::Export {
+            project,
+            format,
+            out,
+            layer,
+        } => {
             let p = open(&project)?;
             let opts = ExportOptions {
                 format: match format {
@@ -171,7 +199,11 @@ fn run(cli: Cli) -> Result<()> {
             let docs = open(&project)?.documents()?;
             print::docs(&mut stdout, &docs, json)?;
         }
-        Command::Show { project, doc_id, json } => {
+        Command::Show {
+            project,
+            doc_id,
+            json,
+        } => {
             let view = open(&project)?.document(&doc_id)?;
             print::show(&mut stdout, &view, json)?;
         }
@@ -179,7 +211,11 @@ fn run(cli: Cli) -> Result<()> {
             let stats = open(&project)?.stats()?;
             print::stats(&mut stdout, &stats, json)?;
         }
-        Command::Schema { project, export, import } => {
+        Command::Schema {
+            project,
+            export,
+            import,
+        } => {
             let mut p = open(&project)?;
             if let Some(path) = import {
                 p.set_schema(read_schema(&path)?)
@@ -187,7 +223,8 @@ fn run(cli: Cli) -> Result<()> {
                 writeln!(stdout, "Schema replaced from {}.", path.display())?;
             } else if let Some(path) = export {
                 let json = serde_json::to_string_pretty(p.schema())? + "\n";
-                std::fs::write(&path, json).with_context(|| format!("cannot write {}", path.display()))?;
+                std::fs::write(&path, json)
+                    .with_context(|| format!("cannot write {}", path.display()))?;
                 writeln!(stdout, "Schema written to {}.", path.display())?;
             } else {
                 print::schema(&mut stdout, p.schema())?;

@@ -27,9 +27,15 @@ pub fn created(out: &mut impl Write, p: &Project) -> anyhow::Result<()> {
 
 /// A progress bar on stderr, drawn only when stderr is a terminal.
 pub fn progress_bar(terminal: bool) -> ProgressBar {
-    let target = if terminal { ProgressDrawTarget::stderr() } else { ProgressDrawTarget::hidden() };
+    let target = if terminal {
+        ProgressDrawTarget::stderr()
+    } else {
+        ProgressDrawTarget::hidden()
+    };
     let bar = ProgressBar::with_draw_target(Some(0), target);
-    if let Ok(style) = ProgressStyle::with_template("{bar:30} {binary_bytes}/{binary_total_bytes} {msg}") {
+    if let Ok(style) =
+        ProgressStyle::with_template("{bar:30} {binary_bytes}/{binary_total_bytes} {msg}")
+    {
         bar.set_style(style);
     }
     bar
@@ -55,20 +61,36 @@ pub fn imported(out: &mut impl Write, r: &ImportReport, project: &Path) -> anyho
         project.display()
     )?;
     if c.updated > 0 {
-        write!(out, "; updated {}", plural(c.updated, "document", "documents"))?;
+        write!(
+            out,
+            "; updated {}",
+            plural(c.updated, "document", "documents")
+        )?;
         if c.reanchored + c.orphaned > 0 {
-            write!(out, " ({} re-anchored, {} orphaned)", c.reanchored, c.orphaned)?;
+            write!(
+                out,
+                " ({} re-anchored, {} orphaned)",
+                c.reanchored, c.orphaned
+            )?;
         }
     }
     writeln!(out, ".")?;
     if !r.skipped.is_empty() {
-        writeln!(out, "Skipped {}:", plural(r.skipped.len() as u64, "invalid record", "invalid records"))?;
+        writeln!(
+            out,
+            "Skipped {}:",
+            plural(r.skipped.len() as u64, "invalid record", "invalid records")
+        )?;
         for s in &r.skipped {
             writeln!(out, "  {}", s.message)?;
         }
     }
     if !r.ignored.is_empty() {
-        writeln!(out, "Ignored {} no reader takes:", plural(r.ignored.len() as u64, "file", "files"))?;
+        writeln!(
+            out,
+            "Ignored {} no reader takes:",
+            plural(r.ignored.len() as u64, "file", "files")
+        )?;
         for f in &r.ignored {
             writeln!(out, "  {f}")?;
         }
@@ -102,10 +124,27 @@ pub fn docs(out: &mut impl Write, docs: &[DocumentSummary], as_json: bool) -> an
     if as_json {
         return json(out, &docs);
     }
-    let w = docs.iter().map(|d| d.id.chars().count()).max().unwrap_or(2).max(2);
-    writeln!(out, "{:<w$}  {:<11}  {:>5}  {:>7}  TITLE", "ID", "STATUS", "SPANS", "CHARS")?;
+    let w = docs
+        .iter()
+        .map(|d| d.id.chars().count())
+        .max()
+        .unwrap_or(2)
+        .max(2);
+    writeln!(
+        out,
+        "{:<w$}  {:<11}  {:>5}  {:>7}  TITLE",
+        "ID", "STATUS", "SPANS", "CHARS"
+    )?;
     for d in docs {
-        writeln!(out, "{:<w$}  {:<11}  {:>5}  {:>7}  {}", d.id, d.status.as_str(), d.spans, d.chars, d.title)?;
+        writeln!(
+            out,
+            "{:<w$}  {:<11}  {:>5}  {:>7}  {}",
+            d.id,
+            d.status.as_str(),
+            d.spans,
+            d.chars,
+            d.title
+        )?;
     }
     Ok(())
 }
@@ -120,13 +159,31 @@ pub fn show(out: &mut impl Write, v: &DocumentView, as_json: bool) -> anyhow::Re
         return json(out, v);
     }
     let d = &v.document;
-    writeln!(out, "{} — {} (revision {}, {})", d.id, d.title, d.revision, d.status)?;
+    writeln!(
+        out,
+        "{} — {} (revision {}, {})",
+        d.id, d.title, d.revision, d.status
+    )?;
     writeln!(out, "{}", plural(v.spans.len() as u64, "span:", "spans:"))?;
     for s in &v.spans {
-        write!(out, "  {:<5} {:>6}..{:<6} {:<9} {}", s.uid, s.start, s.end, s.label, quoted(&s.quote.exact))?;
+        write!(
+            out,
+            "  {:<5} {:>6}..{:<6} {:<9} {}",
+            s.uid,
+            s.start,
+            s.end,
+            s.label,
+            quoted(&s.text)
+        )?;
         write!(out, "  [{}, by {}]", s.layer, s.author)?;
         for (k, val) in &s.attrs {
-            write!(out, " {k}={}", val.as_str().map(str::to_string).unwrap_or_else(|| val.to_string()))?;
+            write!(
+                out,
+                " {k}={}",
+                val.as_str()
+                    .map(str::to_string)
+                    .unwrap_or_else(|| val.to_string())
+            )?;
         }
         if let Some(note) = &s.note {
             write!(out, " note={}", quoted(note))?;
@@ -134,8 +191,18 @@ pub fn show(out: &mut impl Write, v: &DocumentView, as_json: bool) -> anyhow::Re
         writeln!(out)?;
     }
     if !v.relations.is_empty() {
-        writeln!(out, "{}", plural(v.relations.len() as u64, "relation:", "relations:"))?;
-        let uid = |id| v.spans.iter().find(|s| s.id == id).map(|s| s.uid.as_str()).unwrap_or("?");
+        writeln!(
+            out,
+            "{}",
+            plural(v.relations.len() as u64, "relation:", "relations:")
+        )?;
+        let uid = |id| {
+            v.spans
+                .iter()
+                .find(|s| s.id == id)
+                .map(|s| s.uid.as_str())
+                .unwrap_or("?")
+        };
         for r in &v.relations {
             writeln!(out, "  {} -{}-> {}", uid(r.from), r.label, uid(r.to))?;
         }
@@ -148,8 +215,16 @@ pub fn stats(out: &mut impl Write, s: &Stats, as_json: bool) -> anyhow::Result<(
     if as_json {
         return json(out, s);
     }
-    writeln!(out, "documents   {} ({} revisions, {} characters)", s.documents, s.revisions, s.chars)?;
-    writeln!(out, "spans       {} ({} orphaned)", s.spans, s.orphaned_spans)?;
+    writeln!(
+        out,
+        "documents   {} ({} revisions, {} characters)",
+        s.documents, s.revisions, s.chars
+    )?;
+    writeln!(
+        out,
+        "spans       {} ({} orphaned)",
+        s.spans, s.orphaned_spans
+    )?;
     writeln!(out, "relations   {}", s.relations)?;
     writeln!(out, "authors     {}", s.authors)?;
     writeln!(out, "operations  {}", s.operations)?;
@@ -174,7 +249,14 @@ pub fn schema(out: &mut impl Write, s: &Schema) -> io::Result<()> {
     writeln!(out, "Labels:")?;
     for l in &s.labels {
         let kind = format!("{:?}", l.kind).to_lowercase();
-        write!(out, "  {:<10} {:<7} {} key {}", l.name, kind, l.color, l.hotkey.as_deref().unwrap_or("-"))?;
+        write!(
+            out,
+            "  {:<10} {:<7} {} key {}",
+            l.name,
+            kind,
+            l.color,
+            l.hotkey.as_deref().unwrap_or("-")
+        )?;
         if !l.attributes.is_empty() {
             let names: Vec<&str> = l.attributes.iter().map(|a| a.name.as_str()).collect();
             write!(out, "  attributes: {}", names.join(", "))?;
@@ -185,8 +267,16 @@ pub fn schema(out: &mut impl Write, s: &Schema) -> io::Result<()> {
     for r in &s.relations {
         let side = |c: &glossa_api::core::ArgConstraint| {
             let mut parts: Vec<String> = c.labels.clone();
-            parts.extend(c.kinds.iter().map(|k| format!("any {}", format!("{k:?}").to_lowercase())));
-            if parts.is_empty() { "any".to_string() } else { parts.join("|") }
+            parts.extend(
+                c.kinds
+                    .iter()
+                    .map(|k| format!("any {}", format!("{k:?}").to_lowercase())),
+            );
+            if parts.is_empty() {
+                "any".to_string()
+            } else {
+                parts.join("|")
+            }
         };
         writeln!(out, "  {:<14} {} → {}", r.name, side(&r.from), side(&r.to))?;
     }

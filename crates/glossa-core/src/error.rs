@@ -146,6 +146,9 @@ mod tests {
             .within("spans[3]")
             .within("doc");
         assert_eq!(e.field, "doc.spans[3].label");
-        assert_eq!(e.to_string(), "field doc.spans[3].label: duplicate id \"x\"");
+        assert_eq!(
+            e.to_string(),
+            "field doc.spans[3].label: duplicate id \"x\""
+        );
     }
 }

@@ -5,8 +5,6 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::quote::QuoteSelector;
-
 /// The layer that holds adjudicated, reference annotations. Every other layer is named after
 /// the annotator who owns it.
 pub const GOLD_LAYER: &str = "gold";
@@ -149,8 +147,9 @@ pub struct Span {
     pub created: String,
     /// When it last changed (RFC 3339).
     pub updated: String,
-    /// The exact text with context, for re-anchoring.
-    pub quote: QuoteSelector,
+    /// The covered text (its quote selector's `exact`; the prefix and suffix follow from the
+    /// revision's text, which never changes).
+    pub text: String,
 }
 
 /// A labeled link from one span to another.

@@ -115,7 +115,13 @@ impl<'a> OffsetIndex<'a> {
 
     /// UTF-16 offset to code point offset; the offset must not split a surrogate pair.
     pub fn utf16_to_cp(&self, u16_offset: usize) -> Result<usize, CoreError> {
-        self.unit_to_cp(u16_offset, self.len_utf16, "utf-16", |c| c.1, char::len_utf16)
+        self.unit_to_cp(
+            u16_offset,
+            self.len_utf16,
+            "utf-16",
+            |c| c.1,
+            char::len_utf16,
+        )
     }
 
     fn unit_to_cp(
@@ -127,10 +133,7 @@ impl<'a> OffsetIndex<'a> {
         width: impl Fn(char) -> usize,
     ) -> Result<usize, CoreError> {
         if offset > len {
-            return Err(CoreError::at(
-                "",
-                CoreErrorKind::PastEnd { offset, len },
-            ));
+            return Err(CoreError::at("", CoreErrorKind::PastEnd { offset, len }));
         }
         if self.ascii {
             return Ok(offset);
@@ -160,7 +163,10 @@ impl<'a> OffsetIndex<'a> {
     /// The text between two code point offsets.
     pub fn slice(&self, start: usize, end: usize) -> Result<&'a str, CoreError> {
         if start > end {
-            return Err(CoreError::at("", CoreErrorKind::StartAfterEnd { start, end }));
+            return Err(CoreError::at(
+                "",
+                CoreErrorKind::StartAfterEnd { start, end },
+            ));
         }
         let (s, e) = (self.cp_to_byte(start)?, self.cp_to_byte(end)?);
         Ok(&self.text[s..e])
@@ -219,7 +225,10 @@ mod tests {
         // 🇰🇵 is two astral code points: four UTF-16 units and eight bytes.
         let flag = TRICKY.find('🇰').unwrap();
         let cp = idx.byte_to_cp(flag).unwrap();
-        assert_eq!(idx.cp_to_utf16(cp + 2).unwrap() - idx.cp_to_utf16(cp).unwrap(), 4);
+        assert_eq!(
+            idx.cp_to_utf16(cp + 2).unwrap() - idx.cp_to_utf16(cp).unwrap(),
+            4
+        );
         assert_eq!(idx.cp_to_byte(cp + 2).unwrap() - flag, 8);
         assert!(idx.len_codepoints() < idx.len_utf16());
         assert!(idx.len_utf16() < TRICKY.len());
@@ -254,11 +263,29 @@ mod tests {
 
     fn unicode_text() -> impl Strategy<Value = String> {
         let pieces = prop::sample::select(vec![
-            "a", " ", "\r\n", "\n", "\t", "é", "e\u{301}", "ý", "김", "ق", "😀", "🇰🇵",
-            "👨\u{200d}👩\u{200d}👧", "\u{200b}", "“", "\u{feff}", "𝔘",
+            "a",
+            " ",
+            "\r\n",
+            "\n",
+            "\t",
+            "é",
+            "e\u{301}",
+            "ý",
+            "김",
+            "ق",
+            "😀",
+            "🇰🇵",
+            "👨\u{200d}👩\u{200d}👧",
+            "\u{200b}",
+            "“",
+            "\u{feff}",
+            "𝔘",
         ]);
         prop::collection::vec(
-            prop_oneof![pieces.prop_map(str::to_string), any::<char>().prop_map(String::from)],
+            prop_oneof![
+                pieces.prop_map(str::to_string),
+                any::<char>().prop_map(String::from)
+            ],
             0..300,
         )
         .prop_map(|v| v.concat())

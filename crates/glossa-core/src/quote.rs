@@ -24,14 +24,20 @@ pub struct QuoteSelector {
 impl QuoteSelector {
     /// The selector of `[start, end)` (code points) in the indexed text.
     pub fn new(index: &OffsetIndex<'_>, start: usize, end: usize) -> Result<Self, CoreError> {
-        let exact = index.slice(start, end)?;
-        let (p0, p1) = index.byte_range_clamped(start.saturating_sub(QUOTE_CONTEXT), start);
-        let (s0, s1) = index.byte_range_clamped(end, end + QUOTE_CONTEXT);
+        if start > end {
+            return Err(CoreError::at(
+                "",
+                crate::CoreErrorKind::StartAfterEnd { start, end },
+            ));
+        }
+        let (s, e) = (index.cp_to_byte(start)?, index.cp_to_byte(end)?);
+        let (p, _) = index.byte_range_clamped(start.saturating_sub(QUOTE_CONTEXT), start);
+        let (_, x) = index.byte_range_clamped(end + QUOTE_CONTEXT, end + QUOTE_CONTEXT);
         let text = index.text();
         Ok(Self {
-            exact: exact.to_string(),
-            prefix: text[p0..p1].to_string(),
-            suffix: text[s0..s1].to_string(),
+            exact: text[s..e].to_string(),
+            prefix: text[p..s].to_string(),
+            suffix: text[e..x].to_string(),
         })
     }
 }

@@ -115,7 +115,13 @@ impl AnnotatedDocument {
             .collect();
         for rel in &mut self.relations {
             if rel.author.is_none() {
-                rel.author = Some(authors.get(rel.from.as_str()).copied().unwrap_or(author).to_string());
+                rel.author = Some(
+                    authors
+                        .get(rel.from.as_str())
+                        .copied()
+                        .unwrap_or(author)
+                        .to_string(),
+                );
             }
         }
     }
@@ -125,37 +131,56 @@ impl AnnotatedDocument {
     /// The error's field names the offending value (`spans[3].label`).
     pub fn validate(&self, schema: &Schema, text_len: usize) -> Result<(), CoreError> {
         if self.id.trim().is_empty() {
-            return Err(CoreError::at("id", CoreErrorKind::Invalid("document id is blank".into())));
+            return Err(CoreError::at(
+                "id",
+                CoreErrorKind::Invalid("document id is blank".into()),
+            ));
         }
         let mut by_uid: HashMap<&str, usize> = HashMap::with_capacity(self.spans.len());
         for (i, span) in self.spans.iter().enumerate() {
             let at = format!("spans[{i}]");
             let as_i64 = |v: usize| i64::try_from(v).unwrap_or(i64::MAX);
-            check_bounds(as_i64(span.start), as_i64(span.end), text_len).map_err(|e| e.within(&at))?;
-            schema.check_span(&span.label, &span.attrs).map_err(|e| e.within(&at))?;
+            check_bounds(as_i64(span.start), as_i64(span.end), text_len)
+                .map_err(|e| e.within(&at))?;
+            schema
+                .check_span(&span.label, &span.attrs)
+                .map_err(|e| e.within(&at))?;
             if let Some(uid) = &span.uid {
                 if uid.trim().is_empty() {
-                    return Err(CoreError::at(format!("{at}.id"), CoreErrorKind::Invalid("span id is blank".into())));
+                    return Err(CoreError::at(
+                        format!("{at}.id"),
+                        CoreErrorKind::Invalid("span id is blank".into()),
+                    ));
                 }
                 if by_uid.insert(uid, i).is_some() {
-                    return Err(CoreError::at(format!("{at}.id"), CoreErrorKind::DuplicateId(uid.clone())));
+                    return Err(CoreError::at(
+                        format!("{at}.id"),
+                        CoreErrorKind::DuplicateId(uid.clone()),
+                    ));
                 }
             }
             if span.layer.as_deref().is_some_and(|l| l.trim().is_empty()) {
-                return Err(CoreError::at(format!("{at}.layer"), CoreErrorKind::Invalid("layer is blank".into())));
+                return Err(CoreError::at(
+                    format!("{at}.layer"),
+                    CoreErrorKind::Invalid("layer is blank".into()),
+                ));
             }
         }
         let mut seen = BTreeSet::new();
         for (i, rel) in self.relations.iter().enumerate() {
             let at = format!("relations[{i}]");
             let find = |uid: &str, field: &str| {
-                by_uid
-                    .get(uid)
-                    .map(|&j| &self.spans[j])
-                    .ok_or_else(|| CoreError::at(format!("{at}.{field}"), CoreErrorKind::MissingSpan(uid.into())))
+                by_uid.get(uid).map(|&j| &self.spans[j]).ok_or_else(|| {
+                    CoreError::at(
+                        format!("{at}.{field}"),
+                        CoreErrorKind::MissingSpan(uid.into()),
+                    )
+                })
             };
             let (from, to) = (find(&rel.from, "from")?, find(&rel.to, "to")?);
-            schema.check_relation(&rel.label, &from.label, &to.label).map_err(|e| e.within(&at))?;
+            schema
+                .check_relation(&rel.label, &from.label, &to.label)
+                .map_err(|e| e.within(&at))?;
             if from.layer != to.layer {
                 return Err(CoreError::at(
                     &at,
@@ -169,7 +194,10 @@ impl AnnotatedDocument {
             if !seen.insert((&rel.from, &rel.to, &rel.label)) {
                 return Err(CoreError::at(
                     &at,
-                    CoreErrorKind::Invalid(format!("duplicate relation {} {} → {}", rel.label, rel.from, rel.to)),
+                    CoreErrorKind::Invalid(format!(
+                        "duplicate relation {} {} → {}",
+                        rel.label, rel.from, rel.to
+                    )),
                 ));
             }
         }
@@ -197,7 +225,11 @@ mod tests {
     #[test]
     fn fills_uids_around_taken_ones() {
         let mut doc = AnnotatedDocument::plain("d", "Putin said NATO");
-        doc.spans = vec![span(None, 0, 5, "PERSON"), span(Some("s1"), 11, 15, "ORG"), span(None, 6, 10, "CLAIM")];
+        doc.spans = vec![
+            span(None, 0, 5, "PERSON"),
+            span(Some("s1"), 11, 15, "ORG"),
+            span(None, 6, 10, "CLAIM"),
+        ];
         doc.fill_defaults("gold", "ann");
         let uids: Vec<_> = doc.spans.iter().map(|s| s.uid.clone().unwrap()).collect();
         assert_eq!(uids, ["s2", "s1", "s3"]);
@@ -208,15 +240,26 @@ mod tests {
     fn validation_names_fields() {
         let schema = Schema::news_default();
         let mut doc = AnnotatedDocument::plain("d", "Putin said NATO");
-        doc.spans = vec![span(Some("a"), 0, 5, "PERSON"), span(Some("b"), 11, 16, "ORG")];
+        doc.spans = vec![
+            span(Some("a"), 0, 5, "PERSON"),
+            span(Some("b"), 11, 16, "ORG"),
+        ];
         let e = doc.validate(&schema, 15).unwrap_err();
         assert_eq!(e.field, "spans[1].end");
         doc.spans[1].end = 15;
-        doc.relations = vec![RelationRecord { from: "a".into(), to: "b".into(), label: "ATTRIBUTED_TO".into(), author: None }];
+        doc.relations = vec![RelationRecord {
+            from: "a".into(),
+            to: "b".into(),
+            label: "ATTRIBUTED_TO".into(),
+            author: None,
+        }];
         let e = doc.validate(&schema, 15).unwrap_err();
         assert_eq!(e.field, "relations[0].from");
         doc.relations[0].from = "zz".into();
-        assert_eq!(doc.validate(&schema, 15).unwrap_err().kind, CoreErrorKind::MissingSpan("zz".into()));
+        assert_eq!(
+            doc.validate(&schema, 15).unwrap_err().kind,
+            CoreErrorKind::MissingSpan("zz".into())
+        );
         doc.spans.push(span(Some("a"), 6, 10, "CLAIM"));
         doc.relations.clear();
         assert_eq!(doc.validate(&schema, 15).unwrap_err().field, "spans[2].id");

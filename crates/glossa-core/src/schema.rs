@@ -127,7 +127,12 @@ impl ArgConstraint {
             LabelKind::Claim => "any claim".to_string(),
             LabelKind::Other => "any other label".to_string(),
         });
-        self.labels.iter().cloned().chain(kinds).collect::<Vec<_>>().join(" | ")
+        self.labels
+            .iter()
+            .cloned()
+            .chain(kinds)
+            .collect::<Vec<_>>()
+            .join(" | ")
     }
 }
 
@@ -165,7 +170,11 @@ impl Schema {
             hotkey: Some("c".into()),
             description: "A checkable statement of fact.".into(),
             attributes: vec![
-                attr("verifiable", options(&["yes", "no", "unsure"]), "Can it be checked?"),
+                attr(
+                    "verifiable",
+                    options(&["yes", "no", "unsure"]),
+                    "Can it be checked?",
+                ),
                 attr(
                     "checkworthiness",
                     options(&["NFS", "UFS", "CFS"]),
@@ -198,11 +207,31 @@ impl Schema {
             name: "news claims & entities".into(),
             labels: vec![
                 entity("PERSON", "#1971c2", "1", "People, including fictional."),
-                entity("ORG", "#2f9e44", "2", "Companies, agencies, institutions, armed forces."),
+                entity(
+                    "ORG",
+                    "#2f9e44",
+                    "2",
+                    "Companies, agencies, institutions, armed forces.",
+                ),
                 entity("GPE", "#9c36b5", "3", "Countries, cities, states."),
-                entity("LOC", "#0c8599", "4", "Non-GPE locations: regions, mountains, waters."),
-                entity("NORP", "#c2255c", "5", "Nationalities, religious or political groups."),
-                entity("DATE", "#5c940d", "6", "Absolute or relative dates or periods."),
+                entity(
+                    "LOC",
+                    "#0c8599",
+                    "4",
+                    "Non-GPE locations: regions, mountains, waters.",
+                ),
+                entity(
+                    "NORP",
+                    "#c2255c",
+                    "5",
+                    "Nationalities, religious or political groups.",
+                ),
+                entity(
+                    "DATE",
+                    "#5c940d",
+                    "6",
+                    "Absolute or relative dates or periods.",
+                ),
                 entity("QUANTITY", "#e67700", "7", "Measurements and counts."),
                 entity("EVENT", "#5f3dc4", "8", "Named wars, battles, events."),
                 claim,
@@ -247,7 +276,11 @@ impl Schema {
     }
 
     fn known_labels(&self) -> String {
-        self.labels.iter().map(|l| l.name.as_str()).collect::<Vec<_>>().join(", ")
+        self.labels
+            .iter()
+            .map(|l| l.name.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
     }
 
     /// Checks the schema itself: unique, non-blank names and hotkeys, colours, non-empty enum
@@ -262,18 +295,30 @@ impl Schema {
             let at = format!("labels[{i}]");
             check_name(&label.name).map_err(|e| e.within(&format!("{at}.name")))?;
             if !names.insert(label.name.as_str()) {
-                return Err(err(format!("{at}.name"), CoreErrorKind::DuplicateId(label.name.clone())));
+                return Err(err(
+                    format!("{at}.name"),
+                    CoreErrorKind::DuplicateId(label.name.clone()),
+                ));
             }
             if !is_hex_colour(&label.color) {
-                return Err(invalid(format!("{at}.color"), format!("{:?} is not a #rrggbb colour", label.color)));
+                return Err(invalid(
+                    format!("{at}.color"),
+                    format!("{:?} is not a #rrggbb colour", label.color),
+                ));
             }
             if let Some(key) = &label.hotkey {
                 let ok = key.chars().count() == 1 && key.chars().all(|c| c.is_ascii_alphanumeric());
                 if !ok {
-                    return Err(invalid(format!("{at}.hotkey"), format!("{key:?} is not a single letter or digit")));
+                    return Err(invalid(
+                        format!("{at}.hotkey"),
+                        format!("{key:?} is not a single letter or digit"),
+                    ));
                 }
                 if let Some(other) = keys.insert(key.to_ascii_lowercase(), label.name.as_str()) {
-                    return Err(invalid(format!("{at}.hotkey"), format!("key {key:?} is already used by {other}")));
+                    return Err(invalid(
+                        format!("{at}.hotkey"),
+                        format!("key {key:?} is already used by {other}"),
+                    ));
                 }
             }
             let mut attrs = BTreeSet::new();
@@ -281,11 +326,17 @@ impl Schema {
                 let at = format!("{at}.attributes[{j}]");
                 check_name(&a.name).map_err(|e| e.within(&format!("{at}.name")))?;
                 if !attrs.insert(a.name.as_str()) {
-                    return Err(err(format!("{at}.name"), CoreErrorKind::DuplicateId(a.name.clone())));
+                    return Err(err(
+                        format!("{at}.name"),
+                        CoreErrorKind::DuplicateId(a.name.clone()),
+                    ));
                 }
                 if let AttrKind::Enum { options } = &a.kind {
                     if options.is_empty() {
-                        return Err(invalid(format!("{at}.options"), "an enum needs at least one option"));
+                        return Err(invalid(
+                            format!("{at}.options"),
+                            "an enum needs at least one option",
+                        ));
                     }
                 }
             }
@@ -295,14 +346,20 @@ impl Schema {
             let at = format!("relations[{i}]");
             check_name(&rel.name).map_err(|e| e.within(&format!("{at}.name")))?;
             if !rels.insert(rel.name.as_str()) {
-                return Err(err(format!("{at}.name"), CoreErrorKind::DuplicateId(rel.name.clone())));
+                return Err(err(
+                    format!("{at}.name"),
+                    CoreErrorKind::DuplicateId(rel.name.clone()),
+                ));
             }
             for (side, c) in [("from", &rel.from), ("to", &rel.to)] {
                 for (j, l) in c.labels.iter().enumerate() {
                     if self.label(l).is_none() {
                         return Err(err(
                             format!("{at}.{side}.labels[{j}]"),
-                            CoreErrorKind::UnknownLabel { label: l.clone(), known: self.known_labels() },
+                            CoreErrorKind::UnknownLabel {
+                                label: l.clone(),
+                                known: self.known_labels(),
+                            },
                         ));
                     }
                 }
@@ -314,17 +371,40 @@ impl Schema {
     /// Checks a span's label and attributes. Errors name `label` or `attrs.NAME`.
     pub fn check_span(&self, label: &str, attrs: &Attrs) -> Result<&LabelDef, CoreError> {
         let def = self.label(label).ok_or_else(|| {
-            err("label", CoreErrorKind::UnknownLabel { label: label.into(), known: self.known_labels() })
+            err(
+                "label",
+                CoreErrorKind::UnknownLabel {
+                    label: label.into(),
+                    known: self.known_labels(),
+                },
+            )
         })?;
         for (name, value) in attrs {
             let field = format!("attrs.{name}");
             let Some(a) = def.attributes.iter().find(|a| a.name == *name) else {
-                let known = def.attributes.iter().map(|a| a.name.as_str()).collect::<Vec<_>>();
-                let known = if known.is_empty() { "none".to_string() } else { known.join(", ") };
-                return Err(err(field, CoreErrorKind::UnknownAttribute { label: label.into(), attr: name.clone(), known }));
+                let known = def
+                    .attributes
+                    .iter()
+                    .map(|a| a.name.as_str())
+                    .collect::<Vec<_>>();
+                let known = if known.is_empty() {
+                    "none".to_string()
+                } else {
+                    known.join(", ")
+                };
+                return Err(err(
+                    field,
+                    CoreErrorKind::UnknownAttribute {
+                        label: label.into(),
+                        attr: name.clone(),
+                        known,
+                    },
+                ));
             };
             let ok = match &a.kind {
-                AttrKind::Enum { options } => value.as_str().is_some_and(|v| options.iter().any(|o| o == v)),
+                AttrKind::Enum { options } => value
+                    .as_str()
+                    .is_some_and(|v| options.iter().any(|o| o == v)),
                 AttrKind::Bool => value.is_boolean(),
                 AttrKind::Text => value.is_string(),
             };
@@ -334,24 +414,52 @@ impl Schema {
                     AttrKind::Bool => "true or false".into(),
                     AttrKind::Text => "a string".into(),
                 };
-                return Err(err(field, CoreErrorKind::AttributeValue { value: value.to_string(), expected }));
+                return Err(err(
+                    field,
+                    CoreErrorKind::AttributeValue {
+                        value: value.to_string(),
+                        expected,
+                    },
+                ));
             }
         }
         Ok(def)
     }
 
     /// Checks that relation `name` may link a `from_label` span to a `to_label` span.
-    pub fn check_relation(&self, name: &str, from_label: &str, to_label: &str) -> Result<(), CoreError> {
+    pub fn check_relation(
+        &self,
+        name: &str,
+        from_label: &str,
+        to_label: &str,
+    ) -> Result<(), CoreError> {
         let rel = self.relation(name).ok_or_else(|| {
-            let known = self.relations.iter().map(|r| r.name.as_str()).collect::<Vec<_>>().join(", ");
-            err("label", CoreErrorKind::UnknownRelation { label: name.into(), known })
+            let known = self
+                .relations
+                .iter()
+                .map(|r| r.name.as_str())
+                .collect::<Vec<_>>()
+                .join(", ");
+            err(
+                "label",
+                CoreErrorKind::UnknownRelation {
+                    label: name.into(),
+                    known,
+                },
+            )
         })?;
         for (side, field, constraint, label) in [
             ("start from", "from", &rel.from, from_label),
             ("point to", "to", &rel.to, to_label),
         ] {
             let def = self.label(label).ok_or_else(|| {
-                err(field, CoreErrorKind::UnknownLabel { label: label.into(), known: self.known_labels() })
+                err(
+                    field,
+                    CoreErrorKind::UnknownLabel {
+                        label: label.into(),
+                        known: self.known_labels(),
+                    },
+                )
             })?;
             if !constraint.allows(def) {
                 return Err(err(
@@ -371,7 +479,10 @@ impl Schema {
 
 fn check_name(name: &str) -> Result<(), CoreError> {
     if name.trim().is_empty() || name.trim() != name || name.chars().any(char::is_control) {
-        return Err(invalid("", format!("{name:?} is not a valid name (blank, padded or with control characters)")));
+        return Err(invalid(
+            "",
+            format!("{name:?} is not a valid name (blank, padded or with control characters)"),
+        ));
     }
     Ok(())
 }
@@ -388,9 +499,15 @@ pub fn check_bounds(start: i64, end: i64, len: usize) -> Result<(usize, usize), 
             return Err(err(field, CoreErrorKind::NegativeOffset(v)));
         }
     }
-    let (s, e) = (usize::try_from(start).unwrap_or(usize::MAX), usize::try_from(end).unwrap_or(usize::MAX));
+    let (s, e) = (
+        usize::try_from(start).unwrap_or(usize::MAX),
+        usize::try_from(end).unwrap_or(usize::MAX),
+    );
     if s > e {
-        return Err(err("start", CoreErrorKind::StartAfterEnd { start: s, end: e }));
+        return Err(err(
+            "start",
+            CoreErrorKind::StartAfterEnd { start: s, end: e },
+        ));
     }
     if e > len {
         return Err(err("end", CoreErrorKind::PastEnd { offset: e, len }));
@@ -426,21 +543,35 @@ mod tests {
         assert_eq!(e.field, "attrs.checkworthiness");
         assert!(e.to_string().contains("one of NFS, UFS, CFS"), "{e}");
         let unknown: Attrs = [("colour".to_string(), json!("red"))].into();
-        assert!(matches!(s.check_span("PERSON", &unknown).unwrap_err().kind, CoreErrorKind::UnknownAttribute { .. }));
+        assert!(matches!(
+            s.check_span("PERSON", &unknown).unwrap_err().kind,
+            CoreErrorKind::UnknownAttribute { .. }
+        ));
         let e = s.check_span("POLITICIAN", &Attrs::new()).unwrap_err();
-        assert!(e.to_string().contains("known labels: PERSON, ORG, GPE"), "{e}");
+        assert!(
+            e.to_string().contains("known labels: PERSON, ORG, GPE"),
+            "{e}"
+        );
     }
 
     #[test]
     fn enforces_relation_argument_types() {
         let s = Schema::news_default();
-        s.check_relation("ATTRIBUTED_TO", "CLAIM", "PERSON").unwrap();
+        s.check_relation("ATTRIBUTED_TO", "CLAIM", "PERSON")
+            .unwrap();
         s.check_relation("ABOUT", "CLAIM", "GPE").unwrap();
         s.check_relation("CUE", "CLAIM", "CLAIM").unwrap();
-        let e = s.check_relation("ATTRIBUTED_TO", "CLAIM", "DATE").unwrap_err();
+        let e = s
+            .check_relation("ATTRIBUTED_TO", "CLAIM", "DATE")
+            .unwrap_err();
         assert_eq!(e.field, "to");
-        assert_eq!(e.to_string(), "field to: ATTRIBUTED_TO cannot point to a DATE span; allowed: PERSON | ORG");
-        let e = s.check_relation("ATTRIBUTED_TO", "PERSON", "ORG").unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "field to: ATTRIBUTED_TO cannot point to a DATE span; allowed: PERSON | ORG"
+        );
+        let e = s
+            .check_relation("ATTRIBUTED_TO", "PERSON", "ORG")
+            .unwrap_err();
         assert_eq!(e.field, "from");
         assert!(s.check_relation("CAUSES", "CLAIM", "CLAIM").is_err());
     }
@@ -461,9 +592,21 @@ mod tests {
     #[test]
     fn bounds() {
         assert_eq!(check_bounds(1, 3, 3).unwrap(), (1, 3));
-        assert!(matches!(check_bounds(-1, 3, 3).unwrap_err().kind, CoreErrorKind::NegativeOffset(-1)));
-        assert!(matches!(check_bounds(3, 1, 3).unwrap_err().kind, CoreErrorKind::StartAfterEnd { .. }));
-        assert!(matches!(check_bounds(1, 4, 3).unwrap_err().kind, CoreErrorKind::PastEnd { offset: 4, len: 3 }));
-        assert!(matches!(check_bounds(2, 2, 3).unwrap_err().kind, CoreErrorKind::EmptySpan(2)));
+        assert!(matches!(
+            check_bounds(-1, 3, 3).unwrap_err().kind,
+            CoreErrorKind::NegativeOffset(-1)
+        ));
+        assert!(matches!(
+            check_bounds(3, 1, 3).unwrap_err().kind,
+            CoreErrorKind::StartAfterEnd { .. }
+        ));
+        assert!(matches!(
+            check_bounds(1, 4, 3).unwrap_err().kind,
+            CoreErrorKind::PastEnd { offset: 4, len: 3 }
+        ));
+        assert!(matches!(
+            check_bounds(2, 2, 3).unwrap_err().kind,
+            CoreErrorKind::EmptySpan(2)
+        ));
     }
 }

@@ -51,7 +51,12 @@ pub struct FormatError {
 impl FormatError {
     /// An error with no position yet.
     pub fn new(kind: FormatErrorKind) -> Self {
-        Self { file: None, line: None, field: None, kind }
+        Self {
+            file: None,
+            line: None,
+            field: None,
+            kind,
+        }
     }
 
     /// Sets the file.

@@ -15,7 +15,10 @@
 use std::io::{BufRead, Write};
 use std::path::{Path, PathBuf};
 
-use glossa_core::{AnnotatedDocument, Attrs, CoreError, CoreErrorKind, DocStatus, OffsetIndex, RelationRecord, SpanRecord};
+use glossa_core::{
+    AnnotatedDocument, Attrs, CoreError, CoreErrorKind, DocStatus, OffsetIndex, RelationRecord,
+    SpanRecord,
+};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{FormatError, FormatErrorKind};
@@ -109,7 +112,11 @@ impl<R: BufRead> NativeReader<R> {
             Some(p) => e.in_file(p),
             None => e,
         };
-        if e.line.is_some() { e } else { e.on_line(self.line) }
+        if e.line.is_some() {
+            e
+        } else {
+            e.on_line(self.line)
+        }
     }
 
     fn next_record(&mut self) -> Option<Result<Record, FormatError>> {
@@ -149,14 +156,22 @@ impl<R: BufRead> NativeReader<R> {
                 Ok(t) => t,
                 Err(e) => return Some(Err(self.fail(e))),
             };
-            let body = if self.line == 1 { text.strip_prefix(BOM).unwrap_or(&text) } else { &text };
+            let body = if self.line == 1 {
+                text.strip_prefix(BOM).unwrap_or(&text)
+            } else {
+                &text
+            };
             let body = body.trim_end_matches(['\n', '\r']);
             if body.trim().is_empty() {
                 continue;
             }
             self.records += 1;
             let line = self.line;
-            return Some(parse_line(body, line, &self.stem).map(|doc| Record { line, doc }).map_err(|e| self.fail(e)));
+            return Some(
+                parse_line(body, line, &self.stem)
+                    .map(|doc| Record { line, doc })
+                    .map_err(|e| self.fail(e)),
+            );
         }
     }
 }
@@ -179,10 +194,21 @@ fn json_error(e: serde_path_to_error::Error<serde_json::Error>) -> FormatError {
     FormatError::new(FormatErrorKind::Json(inner.to_string())).at_field(field)
 }
 
-fn parse_line(line: &str, line_no: u64, stem: &str) -> Result<AnnotatedDocument, FormatError> {
+/// Parses a record. The fast path parses plainly; only a record that fails is parsed again
+/// with path tracking, to name the field.
+fn parse_raw(line: &str) -> Result<RawDoc, FormatError> {
+    if let Ok(raw) = serde_json::from_str(line) {
+        return Ok(raw);
+    }
     let mut de = serde_json::Deserializer::from_str(line);
     let raw: RawDoc = serde_path_to_error::deserialize(&mut de).map_err(json_error)?;
-    de.end().map_err(|e| FormatError::new(FormatErrorKind::Json(e.to_string())))?;
+    de.end()
+        .map_err(|e| FormatError::new(FormatErrorKind::Json(e.to_string())))?;
+    Ok(raw)
+}
+
+fn parse_line(line: &str, line_no: u64, stem: &str) -> Result<AnnotatedDocument, FormatError> {
+    let raw = parse_raw(line)?;
     if let Some(unit) = raw.offset_unit.as_deref().filter(|u| *u != OFFSET_UNIT) {
         return Err(FormatError::new(FormatErrorKind::Invalid(format!(
             "offset unit {unit:?} is not supported; Glossa reads \"{OFFSET_UNIT}\" offsets"
@@ -192,8 +218,10 @@ fn parse_line(line: &str, line_no: u64, stem: &str) -> Result<AnnotatedDocument,
     let status = match raw.status.as_deref() {
         None => DocStatus::Todo,
         Some(s) => DocStatus::parse(s).ok_or_else(|| {
-            FormatError::new(FormatErrorKind::Invalid(format!("unknown status {s:?}; expected todo, in_progress or done")))
-                .at_field("status")
+            FormatError::new(FormatErrorKind::Invalid(format!(
+                "unknown status {s:?}; expected todo, in_progress or done"
+            )))
+            .at_field("status")
         })?,
     };
     let index = OffsetIndex::new(&raw.text);
@@ -228,7 +256,12 @@ fn parse_line(line: &str, line_no: u64, stem: &str) -> Result<AnnotatedDocument,
     let relations = raw
         .relations
         .into_iter()
-        .map(|r| RelationRecord { from: r.from, to: r.to, label: r.label, author: r.author })
+        .map(|r| RelationRecord {
+            from: r.from,
+            to: r.to,
+            label: r.label,
+            author: r.author,
+        })
         .collect();
     Ok(AnnotatedDocument {
         id: raw.id.unwrap_or_else(|| format!("{stem}-{line_no}")),
@@ -285,7 +318,9 @@ pub fn write_document<W: Write>(out: &mut W, doc: &AnnotatedDocument) -> Result<
     let index = OffsetIndex::new(&doc.text);
     let mut spans = Vec::with_capacity(doc.spans.len());
     for (i, s) in doc.spans.iter().enumerate() {
-        let text = index.slice(s.start, s.end).map_err(|e| FormatError::from(e.within(&format!("spans[{i}]"))))?;
+        let text = index
+            .slice(s.start, s.end)
+            .map_err(|e| FormatError::from(e.within(&format!("spans[{i}]"))))?;
         spans.push(OutSpan {
             id: s.uid.as_deref(),
             start: s.start,
@@ -307,11 +342,17 @@ pub fn write_document<W: Write>(out: &mut W, doc: &AnnotatedDocument) -> Result<
         relations: doc
             .relations
             .iter()
-            .map(|r| OutRelation { from: &r.from, to: &r.to, label: &r.label, author: r.author.as_deref() })
+            .map(|r| OutRelation {
+                from: &r.from,
+                to: &r.to,
+                label: &r.label,
+                author: r.author.as_deref(),
+            })
             .collect(),
         offset_unit: OFFSET_UNIT,
     };
-    serde_json::to_writer(&mut *out, &line).map_err(|e| FormatError::new(FormatErrorKind::Io(e.into())))?;
+    serde_json::to_writer(&mut *out, &line)
+        .map_err(|e| FormatError::new(FormatErrorKind::Io(e.into())))?;
     out.write_all(b"\n")?;
     Ok(())
 }
@@ -345,11 +386,17 @@ mod tests {
             let index = OffsetIndex::new(&doc.text);
             let original: serde_json::Value = serde_json::from_str(sample).unwrap();
             for (s, o) in doc.spans.iter().zip(original["spans"].as_array().unwrap()) {
-                assert_eq!(index.slice(s.start, s.end).unwrap(), o["text"].as_str().unwrap());
+                assert_eq!(
+                    index.slice(s.start, s.end).unwrap(),
+                    o["text"].as_str().unwrap()
+                );
             }
             // Written and read again, it is the same document, and writing is stable.
             let once = write_all(&[doc.clone()]);
-            let again: Vec<_> = read_all(&once).into_iter().map(|r| r.unwrap().doc).collect();
+            let again: Vec<_> = read_all(&once)
+                .into_iter()
+                .map(|r| r.unwrap().doc)
+                .collect();
             assert_eq!(&again[0], doc);
             assert_eq!(write_all(&again), once);
         }
@@ -362,29 +409,50 @@ mod tests {
         let results = read_all(&input);
         assert_eq!(results.len(), 5);
         let e = results[2].as_ref().unwrap_err();
-        assert_eq!((e.line, e.file.as_deref()), (Some(3), Some(Path::new("in.jsonl"))));
+        assert_eq!(
+            (e.line, e.file.as_deref()),
+            (Some(3), Some(Path::new("in.jsonl")))
+        );
         assert!(e.to_string().starts_with("in.jsonl:3: "), "{e}");
         assert!(results[3].is_ok());
 
-        let e = read_all(r#"{"text":"abc","spans":[{"start":-1,"end":2,"label":"ORG"}]}"#).remove(0).unwrap_err();
+        let e = read_all(r#"{"text":"abc","spans":[{"start":-1,"end":2,"label":"ORG"}]}"#)
+            .remove(0)
+            .unwrap_err();
         assert_eq!(e.field.as_deref(), Some("spans[0].start"));
         assert!(e.to_string().contains("offset -1 is negative"), "{e}");
 
-        let e = read_all(r#"{"text":"abc","spans":[{"start":0,"end":2,"lable":"ORG"}]}"#).remove(0).unwrap_err();
+        let e = read_all(r#"{"text":"abc","spans":[{"start":0,"end":2,"lable":"ORG"}]}"#)
+            .remove(0)
+            .unwrap_err();
         assert_eq!(e.field.as_deref(), Some("spans[0].lable"), "{e}");
 
-        let e = read_all(r#"{"text":"abc","spans":[{"start":0,"end":2,"label":"ORG","text":"ab!"}]}"#).remove(0).unwrap_err();
+        let e =
+            read_all(r#"{"text":"abc","spans":[{"start":0,"end":2,"label":"ORG","text":"ab!"}]}"#)
+                .remove(0)
+                .unwrap_err();
         assert_eq!(e.field.as_deref(), Some("spans[0].text"));
 
-        let e = read_all(r#"{"text":"abc","offset_unit":"utf16"}"#).remove(0).unwrap_err();
+        let e = read_all(r#"{"text":"abc","offset_unit":"utf16"}"#)
+            .remove(0)
+            .unwrap_err();
         assert_eq!(e.field.as_deref(), Some("offset_unit"));
     }
 
     #[test]
     fn empty_blank_binary_and_bad_utf8() {
-        assert!(matches!(read_all("")[0].as_ref().unwrap_err().kind, FormatErrorKind::Empty));
-        assert!(matches!(read_all("\n  \n")[0].as_ref().unwrap_err().kind, FormatErrorKind::NoRecords));
-        let e = NativeReader::new(&b"\x00\x01\x02"[..], None).next().unwrap().unwrap_err();
+        assert!(matches!(
+            read_all("")[0].as_ref().unwrap_err().kind,
+            FormatErrorKind::Empty
+        ));
+        assert!(matches!(
+            read_all("\n  \n")[0].as_ref().unwrap_err().kind,
+            FormatErrorKind::NoRecords
+        ));
+        let e = NativeReader::new(&b"\x00\x01\x02"[..], None)
+            .next()
+            .unwrap()
+            .unwrap_err();
         assert!(matches!(e.kind, FormatErrorKind::Binary(0)));
         let input = b"{\"text\":\"ok\"}\n{\"text\":\"b\xFFd\"}\n";
         let results: Vec<_> = NativeReader::new(&input[..], None).collect();
@@ -396,18 +464,34 @@ mod tests {
     #[test]
     fn bom_dropped_crlf_lines_and_default_ids() {
         let input = "\u{feff}{\"text\":\"a\\r\\nb\"}\r\n{\"text\":\"c\"}\r\n";
-        let docs: Vec<_> = read_all(input).into_iter().map(|r| r.unwrap().doc).collect();
+        let docs: Vec<_> = read_all(input)
+            .into_iter()
+            .map(|r| r.unwrap().doc)
+            .collect();
         assert_eq!(docs[0].text, "a\r\nb");
         assert_eq!((docs[0].id.as_str(), docs[1].id.as_str()), ("in-1", "in-2"));
     }
 
     fn doc_strategy() -> impl Strategy<Value = AnnotatedDocument> {
         let text = prop::collection::vec(
-            prop::sample::select(vec!["a", "b ", "é", "😀", "🇰🇵", "\r\n", "\"", "\\", "김", "e\u{301}", "\u{200b}", "\t", "</span>"]),
+            prop::sample::select(vec![
+                "a", "b ", "é", "😀", "🇰🇵", "\r\n", "\"", "\\", "김", "e\u{301}", "\u{200b}", "\t",
+                "</span>",
+            ]),
             1..80,
         )
         .prop_map(|v| v.concat());
-        (text, prop::collection::vec((any::<prop::sample::Index>(), any::<prop::sample::Index>(), 0usize..3), 0..12))
+        (
+            text,
+            prop::collection::vec(
+                (
+                    any::<prop::sample::Index>(),
+                    any::<prop::sample::Index>(),
+                    0usize..3,
+                ),
+                0..12,
+            ),
+        )
             .prop_map(|(text, raw)| {
                 let n = text.chars().count();
                 let mut doc = AnnotatedDocument::plain("gen", text);

@@ -65,8 +65,17 @@ mod tests {
 
     #[test]
     fn refuses_empty_and_binary() {
-        assert!(matches!(read_text(Vec::new()).unwrap_err().kind, FormatErrorKind::Empty));
-        assert!(matches!(read_text(b"\xEF\xBB\xBF".to_vec()).unwrap_err().kind, FormatErrorKind::Empty));
-        assert!(matches!(read_text(b"PK\x03\x04\0\0".to_vec()).unwrap_err().kind, FormatErrorKind::Binary(4)));
+        assert!(matches!(
+            read_text(Vec::new()).unwrap_err().kind,
+            FormatErrorKind::Empty
+        ));
+        assert!(matches!(
+            read_text(b"\xEF\xBB\xBF".to_vec()).unwrap_err().kind,
+            FormatErrorKind::Empty
+        ));
+        assert!(matches!(
+            read_text(b"PK\x03\x04\0\0".to_vec()).unwrap_err().kind,
+            FormatErrorKind::Binary(4)
+        ));
     }
 }

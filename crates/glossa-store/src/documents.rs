@@ -17,7 +17,8 @@ use crate::rows::{
 use crate::{Store, StoreError};
 
 fn parse_status(s: &str) -> FResult<DocStatus> {
-    DocStatus::parse(s).ok_or_else(|| Fail::corrupt("documents.status", format!("unknown status {s:?}")))
+    DocStatus::parse(s)
+        .ok_or_else(|| Fail::corrupt("documents.status", format!("unknown status {s:?}")))
 }
 
 fn parse_meta(s: &str) -> FResult<serde_json::Map<String, serde_json::Value>> {
@@ -32,7 +33,9 @@ pub(crate) fn load_document(conn: &Connection, doc_id: &str) -> FResult<Document
          WHERE d.doc_id = ?1",
     )?;
     let mut rows = stmt.query([doc_id])?;
-    let r = rows.next()?.ok_or_else(|| Fail::not_found(format!("document {doc_id:?}")))?;
+    let r = rows
+        .next()?
+        .ok_or_else(|| Fail::not_found(format!("document {doc_id:?}")))?;
     let meta: String = r.get(3)?;
     let status: String = r.get(4)?;
     Ok(Document {
@@ -68,7 +71,10 @@ pub(crate) fn load_relation(
 }
 
 /// Relations that start or end at span `id`.
-pub(crate) fn relations_of_span(conn: &Connection, id: SpanId) -> FResult<Vec<glossa_core::Relation>> {
+pub(crate) fn relations_of_span(
+    conn: &Connection,
+    id: SpanId,
+) -> FResult<Vec<glossa_core::Relation>> {
     let sql = format!(
         "SELECT {RELATION_COLUMNS} FROM relations r JOIN authors a ON a.id = r.author
          WHERE r.from_span = ?1 OR r.to_span = ?1 ORDER BY r.id"
@@ -112,7 +118,11 @@ impl Store {
     /// Whether document `doc_id` exists.
     pub fn has_document(&self, doc_id: &str) -> Result<bool, StoreError> {
         self.conn
-            .query_row("SELECT 1 FROM documents WHERE doc_id = ?1", [doc_id], |_| Ok(()))
+            .query_row(
+                "SELECT 1 FROM documents WHERE doc_id = ?1",
+                [doc_id],
+                |_| Ok(()),
+            )
             .optional()
             .map(|o| o.is_some())
             .map_err(|e| Fail::from(e).at(&self.path))
@@ -148,7 +158,11 @@ impl Store {
             while let Some(r) = rows.next()? {
                 relations.push(relation_from_row(r)?);
             }
-            Ok(DocumentView { document, spans, relations })
+            Ok(DocumentView {
+                document,
+                spans,
+                relations,
+            })
         };
         run().map_err(|f| f.at(&self.path))
     }
@@ -194,7 +208,9 @@ impl Store {
             )
             .map_err(|e| fail(e.into()))?;
         let mut rels = conn
-            .prepare("SELECT doc, from_span, to_span, label, author FROM relations ORDER BY doc, id")
+            .prepare(
+                "SELECT doc, from_span, to_span, label, author FROM relations ORDER BY doc, id",
+            )
             .map_err(|e| fail(e.into()))?;
         let mut doc_rows = docs.query([]).map_err(|e| fail(e.into()))?;
         let mut span_rows = spans.query([layer]).map_err(|e| fail(e.into()))?;
@@ -234,7 +250,9 @@ impl Store {
                 next_span = next_span_row(&mut span_rows).map_err(fail)?;
             }
             while let Some(rel) = next_rel.take_if(|x| x.doc <= doc) {
-                if let (true, Some(from), Some(to)) = (rel.doc == doc, uids.get(&rel.from), uids.get(&rel.to)) {
+                if let (true, Some(from), Some(to)) =
+                    (rel.doc == doc, uids.get(&rel.from), uids.get(&rel.to))
+                {
                     record.relations.push(RelationRecord {
                         from: from.clone(),
                         to: to.clone(),
@@ -266,7 +284,9 @@ struct RelRowOut {
 }
 
 fn next_span_row(rows: &mut rusqlite::Rows<'_>) -> FResult<Option<SpanRowOut>> {
-    let Some(r) = rows.next()? else { return Ok(None) };
+    let Some(r) = rows.next()? else {
+        return Ok(None);
+    };
     let (start, end): (i64, i64) = (r.get(3)?, r.get(4)?);
     Ok(Some(SpanRowOut {
         doc: r.get(0)?,
@@ -286,7 +306,9 @@ fn next_span_row(rows: &mut rusqlite::Rows<'_>) -> FResult<Option<SpanRowOut>> {
 }
 
 fn next_rel_row(rows: &mut rusqlite::Rows<'_>) -> FResult<Option<RelRowOut>> {
-    let Some(r) = rows.next()? else { return Ok(None) };
+    let Some(r) = rows.next()? else {
+        return Ok(None);
+    };
     Ok(Some(RelRowOut {
         doc: r.get(0)?,
         from: r.get(1)?,

@@ -3,15 +3,15 @@
 //! Undo and redo (per author, surviving reopening) move between those snapshots, after checking
 //! that nobody changed the rows since.
 
-use glossa_core::{
-    Attrs, DocStatus, OpKind, Operation, QuoteSelector, Relation, RelationId, Span, SpanId,
-};
+use glossa_core::{Attrs, DocStatus, OpKind, Operation, Relation, RelationId, Span, SpanId};
 use rusqlite::{params, OptionalExtension, Transaction};
 use serde::{Deserialize, Serialize};
 
 use crate::documents::{load_relation, load_span, relations_of_span};
 use crate::error::{FResult, Fail};
-use crate::rows::{attrs_json, author_id, document_key, insert_span, SpanRow};
+use crate::rows::{
+    attrs_json, author_id, document_key, format_time, insert_span, parse_time, SpanRow,
+};
 use crate::{now, Store, StoreError};
 
 /// A span to create. The caller has validated it against the schema and the text.
@@ -35,8 +35,8 @@ pub struct NewSpan {
     pub attrs: Attrs,
     /// Note.
     pub note: Option<String>,
-    /// The quote selector of `[start, end)`.
-    pub quote: QuoteSelector,
+    /// The covered text, `text[start..end]`.
+    pub text: String,
 }
 
 /// A relation to create. The caller has checked the schema's argument types.
@@ -72,15 +72,32 @@ fn from_json(s: Option<String>, field: &str) -> FResult<Snapshot> {
     }
 }
 
-fn record(tx: &Transaction<'_>, author: &str, now: &str, kind: OpKind, doc: i64, before: &Snapshot, after: &Snapshot) -> FResult<i64> {
+fn record(
+    tx: &Transaction<'_>,
+    author: &str,
+    now: i64,
+    kind: OpKind,
+    doc: i64,
+    before: &Snapshot,
+    after: &Snapshot,
+) -> FResult<i64> {
     let author = author_id(tx, author, now)?;
-    tx.prepare_cached("UPDATE operations SET state = 'discarded' WHERE author = ?1 AND state = 'undone'")?
-        .execute([author])?;
+    tx.prepare_cached(
+        "UPDATE operations SET state = 'discarded' WHERE author = ?1 AND state = 'undone'",
+    )?
+    .execute([author])?;
     tx.prepare_cached(
         "INSERT INTO operations (author, time, kind, doc, before, after, state)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'applied')",
     )?
-    .execute(params![author, now, kind.as_str(), doc, to_json(before)?, to_json(after)?])?;
+    .execute(params![
+        author,
+        now,
+        kind.as_str(),
+        doc,
+        to_json(before)?,
+        to_json(after)?
+    ])?;
     Ok(tx.last_insert_rowid())
 }
 
@@ -88,7 +105,7 @@ fn span_doc(tx: &Transaction<'_>, span: &Span) -> FResult<i64> {
     Ok(document_key(tx, &span.doc_id)?.0)
 }
 
-fn write_span(tx: &Transaction<'_>, s: &Span, insert: bool, now: &str) -> FResult<()> {
+fn write_span(tx: &Transaction<'_>, s: &Span, insert: bool, now: i64) -> FResult<()> {
     let (doc, _) = document_key(tx, &s.doc_id)?;
     let author = author_id(tx, &s.author, now)?;
     if insert {
@@ -106,17 +123,16 @@ fn write_span(tx: &Transaction<'_>, s: &Span, insert: bool, now: &str) -> FResul
                 attrs: attrs_json(&s.attrs)?,
                 note: s.note.as_deref(),
                 author,
-                created: &s.created,
-                updated: &s.updated,
-                quote: &s.quote,
+                created: parse_time(&s.created, "span.created")?,
+                updated: parse_time(&s.updated, "span.updated")?,
+                text: &s.text,
             },
         )?;
         return Ok(());
     }
     tx.prepare_cached(
         "UPDATE spans SET uid = ?2, revision = ?3, start = ?4, \"end\" = ?5, label = ?6, layer = ?7,
-             attrs = ?8, note = ?9, author = ?10, created = ?11, updated = ?12,
-             quote_exact = ?13, quote_prefix = ?14, quote_suffix = ?15
+             attrs = ?8, note = ?9, author = ?10, created = ?11, updated = ?12, text = ?13
          WHERE id = ?1",
     )?
     .execute(params![
@@ -130,27 +146,39 @@ fn write_span(tx: &Transaction<'_>, s: &Span, insert: bool, now: &str) -> FResul
         attrs_json(&s.attrs)?,
         s.note,
         author,
-        s.created,
-        s.updated,
-        s.quote.exact,
-        s.quote.prefix,
-        s.quote.suffix
+        parse_time(&s.created, "span.created")?,
+        parse_time(&s.updated, "span.updated")?,
+        s.text
     ])?;
     Ok(())
 }
 
-fn insert_relation(tx: &Transaction<'_>, r: &Relation, now: &str) -> FResult<()> {
-    let from = load_span(tx, r.from)?.ok_or_else(|| Fail::not_found(format!("span {}", r.from.0)))?;
+fn insert_relation(tx: &Transaction<'_>, r: &Relation, now: i64) -> FResult<()> {
+    let from =
+        load_span(tx, r.from)?.ok_or_else(|| Fail::not_found(format!("span {}", r.from.0)))?;
     let doc = span_doc(tx, &from)?;
     let author = author_id(tx, &r.author, now)?;
     tx.prepare_cached(
         "INSERT INTO relations (id, doc, from_span, to_span, label, author, created)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     )?
-    .execute(params![r.id.0, doc, r.from.0, r.to.0, r.label, author, r.created])
+    .execute(params![
+        r.id.0,
+        doc,
+        r.from.0,
+        r.to.0,
+        r.label,
+        author,
+        parse_time(&r.created, "relation.created")?
+    ])
     .map_err(|e| match e {
-        rusqlite::Error::SqliteFailure(f, _) if f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE => {
-            Fail::conflict("relation", format!("these spans are already linked by {}", r.label))
+        rusqlite::Error::SqliteFailure(f, _)
+            if f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE =>
+        {
+            Fail::conflict(
+                "relation",
+                format!("these spans are already linked by {}", r.label),
+            )
         }
         e => e.into(),
     })?;
@@ -159,14 +187,29 @@ fn insert_relation(tx: &Transaction<'_>, r: &Relation, now: &str) -> FResult<()>
 
 /// Moves the rows from state `from` to state `to`, refusing if the rows are no longer as
 /// `from` says (someone changed them since).
-fn transition(tx: &Transaction<'_>, doc: Option<i64>, from: &Snapshot, to: &Snapshot, now: &str) -> FResult<()> {
-    let changed = |what: String| Fail::conflict(what.clone(), format!("{what} was changed since; cannot undo or redo over it"));
+fn transition(
+    tx: &Transaction<'_>,
+    doc: Option<i64>,
+    from: &Snapshot,
+    to: &Snapshot,
+    now: i64,
+) -> FResult<()> {
+    let changed = |what: String| {
+        Fail::conflict(
+            what.clone(),
+            format!("{what} was changed since; cannot undo or redo over it"),
+        )
+    };
     for s in &from.spans {
         if load_span(tx, s.id)?.as_ref() != Some(s) {
             return Err(changed(format!("span {}", s.uid)));
         }
     }
-    for s in to.spans.iter().filter(|s| !from.spans.iter().any(|f| f.id == s.id)) {
+    for s in to
+        .spans
+        .iter()
+        .filter(|s| !from.spans.iter().any(|f| f.id == s.id))
+    {
         if load_span(tx, s.id)?.is_some() {
             return Err(changed(format!("span {}", s.uid)));
         }
@@ -177,26 +220,46 @@ fn transition(tx: &Transaction<'_>, doc: Option<i64>, from: &Snapshot, to: &Snap
         }
     }
     if let (Some(doc), Some(status)) = (doc, from.status) {
-        let current: String = tx.query_row("SELECT status FROM documents WHERE id = ?1", [doc], |r| r.get(0))?;
+        let current: String =
+            tx.query_row("SELECT status FROM documents WHERE id = ?1", [doc], |r| {
+                r.get(0)
+            })?;
         if current != status.as_str() {
             return Err(changed("document status".into()));
         }
     }
-    for r in from.relations.iter().filter(|r| !to.relations.iter().any(|t| t.id == r.id)) {
-        tx.prepare_cached("DELETE FROM relations WHERE id = ?1")?.execute([r.id.0])?;
+    for r in from
+        .relations
+        .iter()
+        .filter(|r| !to.relations.iter().any(|t| t.id == r.id))
+    {
+        tx.prepare_cached("DELETE FROM relations WHERE id = ?1")?
+            .execute([r.id.0])?;
     }
-    for s in from.spans.iter().filter(|s| !to.spans.iter().any(|t| t.id == s.id)) {
-        tx.prepare_cached("DELETE FROM spans WHERE id = ?1")?.execute([s.id.0])?;
+    for s in from
+        .spans
+        .iter()
+        .filter(|s| !to.spans.iter().any(|t| t.id == s.id))
+    {
+        tx.prepare_cached("DELETE FROM spans WHERE id = ?1")?
+            .execute([s.id.0])?;
     }
     for s in &to.spans {
         let existed = from.spans.iter().any(|f| f.id == s.id);
         write_span(tx, s, !existed, now)?;
     }
-    for r in to.relations.iter().filter(|r| !from.relations.iter().any(|f| f.id == r.id)) {
+    for r in to
+        .relations
+        .iter()
+        .filter(|r| !from.relations.iter().any(|f| f.id == r.id))
+    {
         insert_relation(tx, r, now)?;
     }
     if let (Some(doc), Some(status)) = (doc, to.status) {
-        tx.execute("UPDATE documents SET status = ?2 WHERE id = ?1", params![doc, status.as_str()])?;
+        tx.execute(
+            "UPDATE documents SET status = ?2 WHERE id = ?1",
+            params![doc, status.as_str()],
+        )?;
     }
     Ok(())
 }
@@ -208,7 +271,9 @@ fn load_operation(tx: &rusqlite::Connection, id: i64) -> FResult<Operation> {
          WHERE o.id = ?1",
     )?;
     let mut rows = stmt.query([id])?;
-    let r = rows.next()?.ok_or_else(|| Fail::not_found(format!("operation {id}")))?;
+    let r = rows
+        .next()?
+        .ok_or_else(|| Fail::not_found(format!("operation {id}")))?;
     operation_from_row(r)
 }
 
@@ -216,14 +281,16 @@ fn operation_from_row(r: &rusqlite::Row<'_>) -> FResult<Operation> {
     let kind: String = r.get(3)?;
     let json = |i: usize, field: &str| -> FResult<Option<serde_json::Value>> {
         let s: Option<String> = r.get(i)?;
-        s.map(|s| serde_json::from_str(&s).map_err(|e| Fail::corrupt(field, e))).transpose()
+        s.map(|s| serde_json::from_str(&s).map_err(|e| Fail::corrupt(field, e)))
+            .transpose()
     };
     let state: String = r.get(7)?;
     Ok(Operation {
         id: r.get(0)?,
         author: r.get(1)?,
-        time: r.get(2)?,
-        kind: OpKind::parse(&kind).ok_or_else(|| Fail::corrupt("operations.kind", format!("unknown kind {kind:?}")))?,
+        time: format_time(r.get(2)?),
+        kind: OpKind::parse(&kind)
+            .ok_or_else(|| Fail::corrupt("operations.kind", format!("unknown kind {kind:?}")))?,
         doc_id: r.get(4)?,
         before: json(5, "operations.before")?,
         after: json(6, "operations.after")?,
@@ -232,11 +299,14 @@ fn operation_from_row(r: &rusqlite::Row<'_>) -> FResult<Operation> {
 }
 
 impl Store {
-    fn write<T>(&mut self, f: impl FnOnce(&Transaction<'_>, &str) -> FResult<T>) -> Result<T, StoreError> {
+    fn write<T>(
+        &mut self,
+        f: impl FnOnce(&Transaction<'_>, i64) -> FResult<T>,
+    ) -> Result<T, StoreError> {
         let path = self.path.clone();
         let run = |conn: &mut rusqlite::Connection| -> FResult<T> {
             let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-            let out = f(&tx, &now())?;
+            let out = f(&tx, now())?;
             tx.commit()?;
             Ok(out)
         };
@@ -283,7 +353,7 @@ impl Store {
                     author: author_row,
                     created: now,
                     updated: now,
-                    quote: &new.quote,
+                    text: &new.text,
                 },
             )?;
             let span = load_span(tx, SpanId(id))?.ok_or_else(|| Fail::not_found(format!("span {id}")))?;
@@ -297,15 +367,31 @@ impl Store {
     /// the same id, recorded as `author`'s operation.
     pub fn update_span(&mut self, author: &str, span: &Span) -> Result<Span, StoreError> {
         self.write(|tx, now| {
-            let before = load_span(tx, span.id)?.ok_or_else(|| Fail::not_found(format!("span {}", span.id.0)))?;
+            let before = load_span(tx, span.id)?
+                .ok_or_else(|| Fail::not_found(format!("span {}", span.id.0)))?;
             let mut after = span.clone();
-            after.updated = now.to_string();
-            (after.doc_id, after.created, after.author, after.revision) =
-                (before.doc_id.clone(), before.created.clone(), before.author.clone(), before.revision);
+            after.updated = format_time(now);
+            (after.doc_id, after.created, after.author, after.revision) = (
+                before.doc_id.clone(),
+                before.created.clone(),
+                before.author.clone(),
+                before.revision,
+            );
             write_span(tx, &after, false, now)?;
             let doc = span_doc(tx, &before)?;
-            let snap = |s: Span| Snapshot { spans: vec![s], ..Snapshot::default() };
-            record(tx, author, now, OpKind::UpdateSpan, doc, &snap(before), &snap(after.clone()))?;
+            let snap = |s: Span| Snapshot {
+                spans: vec![s],
+                ..Snapshot::default()
+            };
+            record(
+                tx,
+                author,
+                now,
+                OpKind::UpdateSpan,
+                doc,
+                &snap(before),
+                &snap(after.clone()),
+            )?;
             Ok(after)
         })
     }
@@ -313,18 +399,35 @@ impl Store {
     /// Deletes a span and its relations, recorded as `author`'s operation.
     pub fn delete_span(&mut self, author: &str, id: SpanId) -> Result<Span, StoreError> {
         self.write(|tx, now| {
-            let span = load_span(tx, id)?.ok_or_else(|| Fail::not_found(format!("span {}", id.0)))?;
+            let span =
+                load_span(tx, id)?.ok_or_else(|| Fail::not_found(format!("span {}", id.0)))?;
             let relations = relations_of_span(tx, id)?;
             let doc = span_doc(tx, &span)?;
-            let before = Snapshot { spans: vec![span.clone()], relations, status: None };
+            let before = Snapshot {
+                spans: vec![span.clone()],
+                relations,
+                status: None,
+            };
             transition(tx, Some(doc), &before, &Snapshot::default(), now)?;
-            record(tx, author, now, OpKind::DeleteSpan, doc, &before, &Snapshot::default())?;
+            record(
+                tx,
+                author,
+                now,
+                OpKind::DeleteSpan,
+                doc,
+                &before,
+                &Snapshot::default(),
+            )?;
             Ok(span)
         })
     }
 
     /// Creates a relation, recorded as `author`'s operation.
-    pub fn create_relation(&mut self, author: &str, new: &NewRelation) -> Result<Relation, StoreError> {
+    pub fn create_relation(
+        &mut self,
+        author: &str,
+        new: &NewRelation,
+    ) -> Result<Relation, StoreError> {
         self.write(|tx, now| {
             let from = load_span(tx, new.from)?.ok_or_else(|| Fail::not_found(format!("span {}", new.from.0)))?;
             let to = load_span(tx, new.to)?.ok_or_else(|| Fail::not_found(format!("span {}", new.to.0)))?;
@@ -342,7 +445,7 @@ impl Store {
                 to: new.to,
                 label: new.label.clone(),
                 author: author.to_string(),
-                created: now.to_string(),
+                created: format_time(now),
             };
             insert_relation(tx, &relation, now)?;
             let doc = span_doc(tx, &from)?;
@@ -353,26 +456,57 @@ impl Store {
     }
 
     /// Deletes a relation, recorded as `author`'s operation.
-    pub fn delete_relation(&mut self, author: &str, id: RelationId) -> Result<Relation, StoreError> {
+    pub fn delete_relation(
+        &mut self,
+        author: &str,
+        id: RelationId,
+    ) -> Result<Relation, StoreError> {
         self.write(|tx, now| {
-            let rel = load_relation(tx, id)?.ok_or_else(|| Fail::not_found(format!("relation {}", id.0)))?;
-            let from = load_span(tx, rel.from)?.ok_or_else(|| Fail::not_found(format!("span {}", rel.from.0)))?;
+            let rel = load_relation(tx, id)?
+                .ok_or_else(|| Fail::not_found(format!("relation {}", id.0)))?;
+            let from = load_span(tx, rel.from)?
+                .ok_or_else(|| Fail::not_found(format!("span {}", rel.from.0)))?;
             let doc = span_doc(tx, &from)?;
-            let before = Snapshot { relations: vec![rel.clone()], ..Snapshot::default() };
+            let before = Snapshot {
+                relations: vec![rel.clone()],
+                ..Snapshot::default()
+            };
             transition(tx, Some(doc), &before, &Snapshot::default(), now)?;
-            record(tx, author, now, OpKind::DeleteRelation, doc, &before, &Snapshot::default())?;
+            record(
+                tx,
+                author,
+                now,
+                OpKind::DeleteRelation,
+                doc,
+                &before,
+                &Snapshot::default(),
+            )?;
             Ok(rel)
         })
     }
 
     /// Sets a document's status, recorded as `author`'s operation.
-    pub fn set_status(&mut self, author: &str, doc_id: &str, status: DocStatus) -> Result<(), StoreError> {
+    pub fn set_status(
+        &mut self,
+        author: &str,
+        doc_id: &str,
+        status: DocStatus,
+    ) -> Result<(), StoreError> {
         self.write(|tx, now| {
             let (doc, _) = document_key(tx, doc_id)?;
-            let current: String = tx.query_row("SELECT status FROM documents WHERE id = ?1", [doc], |r| r.get(0))?;
+            let current: String =
+                tx.query_row("SELECT status FROM documents WHERE id = ?1", [doc], |r| {
+                    r.get(0)
+                })?;
             let current = DocStatus::parse(&current).unwrap_or_default();
-            let before = Snapshot { status: Some(current), ..Snapshot::default() };
-            let after = Snapshot { status: Some(status), ..Snapshot::default() };
+            let before = Snapshot {
+                status: Some(current),
+                ..Snapshot::default()
+            };
+            let after = Snapshot {
+                status: Some(status),
+                ..Snapshot::default()
+            };
             transition(tx, Some(doc), &before, &after, now)?;
             record(tx, author, now, OpKind::SetStatus, doc, &before, &after)?;
             Ok(())
@@ -436,7 +570,11 @@ impl Store {
     }
 
     /// The history, newest first: every operation (of document `doc_id` when given).
-    pub fn history(&self, doc_id: Option<&str>, limit: usize) -> Result<Vec<Operation>, StoreError> {
+    pub fn history(
+        &self,
+        doc_id: Option<&str>,
+        limit: usize,
+    ) -> Result<Vec<Operation>, StoreError> {
         let run = || -> FResult<Vec<Operation>> {
             let mut stmt = self.conn.prepare(
                 "SELECT o.id, a.name, o.time, o.kind, d.doc_id, o.before, o.after, o.state

@@ -75,7 +75,10 @@ impl Fail {
     }
 
     pub fn not_found(what: impl Into<String>) -> Self {
-        Self::from(StoreErrorKind::NotFound(format!("{} not found", what.into())))
+        Self::from(StoreErrorKind::NotFound(format!(
+            "{} not found",
+            what.into()
+        )))
     }
 
     pub fn conflict(field: impl Into<String>, msg: impl Into<String>) -> Self {

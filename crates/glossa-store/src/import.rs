@@ -10,7 +10,7 @@ use rusqlite::{params, OptionalExtension, Transaction};
 use serde::Serialize;
 
 use crate::error::{FResult, Fail};
-use crate::rows::{attrs_json, author_id, insert_span, SpanRow};
+use crate::rows::{attrs_json, author_id, insert_span_with, SpanRow, INSERT_SPAN};
 use crate::{now, Store, StoreError};
 
 /// What an import wrote.
@@ -30,11 +30,14 @@ pub struct ImportCounts {
     pub orphaned: u64,
 }
 
+/// Page cache during an import, in KiB (negative `cache_size` means KiB in SQLite).
+const IMPORT_CACHE_KIB: i64 = -16384;
+
 /// An open import transaction.
 pub struct ImportBatch<'s> {
     tx: Transaction<'s>,
     path: &'s Path,
-    now: String,
+    now: i64,
     authors: HashMap<String, i64>,
     counts: ImportCounts,
 }
@@ -42,6 +45,10 @@ pub struct ImportBatch<'s> {
 impl Store {
     /// Starts an import. Nothing is written until [`ImportBatch::commit`].
     pub fn begin_import(&mut self) -> Result<ImportBatch<'_>, StoreError> {
+        // A bigger page cache keeps a bulk load from spilling pages mid-transaction.
+        self.conn
+            .pragma_update(None, "cache_size", IMPORT_CACHE_KIB)
+            .map_err(|e| Fail::from(e).at(&self.path))?;
         let tx = self
             .conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
@@ -56,14 +63,25 @@ impl Store {
     }
 }
 
+/// The id of author `name` (or `import`), through the batch's cache.
+fn author_of(
+    tx: &Transaction<'_>,
+    cache: &mut HashMap<String, i64>,
+    now: i64,
+    name: Option<&str>,
+) -> FResult<i64> {
+    let name = name.unwrap_or("import");
+    if let Some(&id) = cache.get(name) {
+        return Ok(id);
+    }
+    let id = author_id(tx, name, now)?;
+    cache.insert(name.to_string(), id);
+    Ok(id)
+}
+
 impl ImportBatch<'_> {
     fn author(&mut self, name: &str) -> FResult<i64> {
-        if let Some(&id) = self.authors.get(name) {
-            return Ok(id);
-        }
-        let id = author_id(&self.tx, name, &self.now)?;
-        self.authors.insert(name.to_string(), id);
-        Ok(id)
+        author_of(&self.tx, &mut self.authors, self.now, Some(name))
     }
 
     /// Whether document `doc_id` exists (already stored, or added earlier in this batch).
@@ -82,32 +100,21 @@ impl ImportBatch<'_> {
     }
 
     /// Adds a new document with its spans and relations. `doc` must be validated, with
-    /// defaults filled (every span has a uid, layer and author).
-    /// A failed document leaves nothing behind (it runs in its own savepoint), so the batch
-    /// can go on with the next one.
-    pub fn add_document(&mut self, doc: &AnnotatedDocument, source_path: Option<&str>) -> Result<(), StoreError> {
-        self.in_savepoint(|b| b.add_inner(doc, source_path))
-    }
-
-    fn in_savepoint(&mut self, f: impl FnOnce(&mut Self) -> FResult<()>) -> Result<(), StoreError> {
-        let (saved, authors) = (self.counts.clone(), self.authors.clone());
-        let path = self.path;
-        self.tx.execute_batch("SAVEPOINT document").map_err(|e| Fail::from(e).at(path))?;
-        match f(self) {
-            Ok(()) => self.tx.execute_batch("RELEASE document").map_err(|e| Fail::from(e).at(path)),
-            Err(fail) => {
-                (self.counts, self.authors) = (saved, authors);
-                self.tx
-                    .execute_batch("ROLLBACK TO document; RELEASE document")
-                    .map_err(|e| Fail::from(e).at(path))?;
-                Err(fail.at(path))
-            }
-        }
+    /// defaults filled (every span has a uid, layer and author). An error here (which
+    /// validation should have ruled out) fails the whole batch: the caller drops it.
+    pub fn add_document(
+        &mut self,
+        doc: &AnnotatedDocument,
+        source_path: Option<&str>,
+    ) -> Result<(), StoreError> {
+        self.add_inner(doc, source_path)
+            .map_err(|f| f.at(self.path))
     }
 
     fn add_inner(&mut self, doc: &AnnotatedDocument, source_path: Option<&str>) -> FResult<()> {
         let index = OffsetIndex::new(&doc.text);
-        let meta = serde_json::to_string(&doc.meta).map_err(|e| Fail::corrupt("documents.meta", e))?;
+        let meta =
+            serde_json::to_string(&doc.meta).map_err(|e| Fail::corrupt("documents.meta", e))?;
         self.tx
             .prepare_cached(
                 "INSERT INTO documents (doc_id, title, source_path, meta, status, revision, chars, created, updated)
@@ -130,22 +137,40 @@ impl ImportBatch<'_> {
             })?;
         let rowid = self.tx.last_insert_rowid();
         self.tx
-            .prepare_cached("INSERT INTO revisions (doc, number, text, created) VALUES (?1, 1, ?2, ?3)")?
+            .prepare_cached(
+                "INSERT INTO revisions (doc, number, text, created) VALUES (?1, 1, ?2, ?3)",
+            )?
             .execute(params![rowid, doc.text, self.now])?;
         self.counts.documents += 1;
         self.insert_annotations(rowid, 1, &index, doc)
     }
 
-    fn insert_annotations(&mut self, rowid: i64, revision: u32, index: &OffsetIndex<'_>, doc: &AnnotatedDocument) -> FResult<()> {
+    fn insert_annotations(
+        &mut self,
+        rowid: i64,
+        revision: u32,
+        index: &OffsetIndex<'_>,
+        doc: &AnnotatedDocument,
+    ) -> FResult<()> {
         let mut ids: HashMap<&str, i64> = HashMap::with_capacity(doc.spans.len());
+        let mut insert = self.tx.prepare_cached(INSERT_SPAN)?;
         for (i, span) in doc.spans.iter().enumerate() {
             let field = |name: &str| format!("document {:?} spans[{i}].{name}", doc.id);
-            let uid = span.uid.as_deref().ok_or_else(|| Fail::conflict(field("id"), "span has no id"))?;
-            let author = self.author(span.author.as_deref().unwrap_or("import"))?;
-            let quote = QuoteSelector::new(index, span.start, span.end)
-                .map_err(|e| Fail::conflict(field("end"), e.to_string()))?;
-            let id = insert_span(
+            let uid = span
+                .uid
+                .as_deref()
+                .ok_or_else(|| Fail::conflict(field("id"), "span has no id"))?;
+            let author = author_of(
                 &self.tx,
+                &mut self.authors,
+                self.now,
+                span.author.as_deref(),
+            )?;
+            let text = index
+                .slice(span.start, span.end)
+                .map_err(|e| Fail::conflict(field("end"), e.to_string()))?;
+            insert_span_with(
+                &mut insert,
                 &SpanRow {
                     id: None,
                     doc: rowid,
@@ -158,17 +183,21 @@ impl ImportBatch<'_> {
                     attrs: attrs_json(&span.attrs)?,
                     note: span.note.as_deref(),
                     author,
-                    created: &self.now,
-                    updated: &self.now,
-                    quote: &quote,
+                    created: self.now,
+                    updated: self.now,
+                    text,
                 },
             )?;
-            ids.insert(uid, id);
+            ids.insert(uid, self.tx.last_insert_rowid());
         }
+        drop(insert);
         for (i, rel) in doc.relations.iter().enumerate() {
             let span = |uid: &str, side: &str| {
                 ids.get(uid).copied().ok_or_else(|| {
-                    Fail::conflict(format!("document {:?} relations[{i}].{side}", doc.id), format!("no span {uid:?}"))
+                    Fail::conflict(
+                        format!("document {:?} relations[{i}].{side}", doc.id),
+                        format!("no span {uid:?}"),
+                    )
                 })
             };
             let (from, to) = (span(&rel.from, "from")?, span(&rel.to, "to")?);
@@ -195,10 +224,16 @@ impl ImportBatch<'_> {
         source_path: Option<&str>,
         replace_annotations: bool,
     ) -> Result<(), StoreError> {
-        self.in_savepoint(|b| b.update_inner(doc, source_path, replace_annotations))
+        self.update_inner(doc, source_path, replace_annotations)
+            .map_err(|f| f.at(self.path))
     }
 
-    fn update_inner(&mut self, doc: &AnnotatedDocument, source_path: Option<&str>, replace: bool) -> FResult<()> {
+    fn update_inner(
+        &mut self,
+        doc: &AnnotatedDocument,
+        source_path: Option<&str>,
+        replace: bool,
+    ) -> FResult<()> {
         let (rowid, old_rev) = self
             .existing(&doc.id)?
             .ok_or_else(|| Fail::not_found(format!("document {:?}", doc.id)))?;
@@ -207,13 +242,20 @@ impl ImportBatch<'_> {
             .prepare_cached("SELECT text FROM revisions WHERE doc = ?1 AND number = ?2")?
             .query_row(params![rowid, old_rev], |r| r.get(0))?;
         let index = OffsetIndex::new(&doc.text);
-        let revision = if old_text == doc.text { old_rev } else { old_rev + 1 };
+        let revision = if old_text == doc.text {
+            old_rev
+        } else {
+            old_rev + 1
+        };
         if revision != old_rev {
             self.tx
-                .prepare_cached("INSERT INTO revisions (doc, number, text, created) VALUES (?1, ?2, ?3, ?4)")?
+                .prepare_cached(
+                    "INSERT INTO revisions (doc, number, text, created) VALUES (?1, ?2, ?3, ?4)",
+                )?
                 .execute(params![rowid, revision, doc.text, self.now])?;
         }
-        let meta = serde_json::to_string(&doc.meta).map_err(|e| Fail::corrupt("documents.meta", e))?;
+        let meta =
+            serde_json::to_string(&doc.meta).map_err(|e| Fail::corrupt("documents.meta", e))?;
         self.tx
             .prepare_cached(
                 "UPDATE documents SET title = ?2, source_path = coalesce(?3, source_path), meta = ?4,
@@ -231,43 +273,47 @@ impl ImportBatch<'_> {
             ])?;
         self.counts.updated += 1;
         if replace {
-            self.tx.prepare_cached("DELETE FROM spans WHERE doc = ?1")?.execute([rowid])?;
+            self.tx
+                .prepare_cached("DELETE FROM spans WHERE doc = ?1")?
+                .execute([rowid])?;
             return self.insert_annotations(rowid, revision, &index, doc);
         }
         if revision == old_rev {
             return Ok(());
         }
         let mut moved = Vec::new();
+        let old_index = OffsetIndex::new(&old_text);
         {
             let mut stmt = self.tx.prepare_cached(
-                "SELECT id, start, quote_exact, quote_prefix, quote_suffix FROM spans WHERE doc = ?1 AND revision = ?2",
+                "SELECT id, start, \"end\" FROM spans WHERE doc = ?1 AND revision = ?2",
             )?;
             let mut rows = stmt.query(params![rowid, old_rev])?;
             while let Some(r) = rows.next()? {
                 let id: i64 = r.get(0)?;
-                let start: i64 = r.get(1)?;
-                let quote = QuoteSelector { exact: r.get(2)?, prefix: r.get(3)?, suffix: r.get(4)? };
-                match anchor(&quote, usize::try_from(start).unwrap_or(0), &doc.text) {
+                let (start, end): (usize, usize) = (r.get(1)?, r.get(2)?);
+                let quote = QuoteSelector::new(&old_index, start, end)
+                    .map_err(|e| Fail::corrupt("spans.end", e))?;
+                match anchor(&quote, start, &doc.text) {
                     Some((s, e)) => moved.push((id, s, e)),
                     None => self.counts.orphaned += 1,
                 }
             }
         }
         for (id, s, e) in moved {
-            let quote = QuoteSelector::new(&index, s, e).map_err(|e| Fail::corrupt("spans.quote_exact", e))?;
             self.tx
-                .prepare_cached(
-                    "UPDATE spans SET revision = ?2, start = ?3, \"end\" = ?4, quote_prefix = ?5,
-                         quote_suffix = ?6, updated = ?7 WHERE id = ?1",
-                )?
-                .execute(params![id, revision, s as i64, e as i64, quote.prefix, quote.suffix, self.now])?;
+                .prepare_cached("UPDATE spans SET revision = ?2, start = ?3, \"end\" = ?4, updated = ?5 WHERE id = ?1")?
+                .execute(params![id, revision, s as i64, e as i64, self.now])?;
             self.counts.reanchored += 1;
         }
         Ok(())
     }
 
     /// Commits everything, recording one `import` operation by `author` with `summary`.
-    pub fn commit(mut self, author: &str, summary: &serde_json::Value) -> Result<ImportCounts, StoreError> {
+    pub fn commit(
+        mut self,
+        author: &str,
+        summary: &serde_json::Value,
+    ) -> Result<ImportCounts, StoreError> {
         let path = self.path;
         let run = |b: &mut Self| -> FResult<()> {
             let author = b.author(author)?;

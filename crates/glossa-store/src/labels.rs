@@ -30,16 +30,27 @@ pub(crate) fn write_schema(conn: &Connection, schema: &Schema) -> FResult<()> {
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     )?;
     for (i, l) in schema.labels.iter().enumerate() {
-        let attrs = serde_json::to_string(&l.attributes).map_err(|e| Fail::corrupt("labels.attributes", e))?;
-        put.execute(rusqlite::params![l.name, i, kind_name(l.kind), l.color, l.hotkey, l.description, attrs])?;
+        let attrs = serde_json::to_string(&l.attributes)
+            .map_err(|e| Fail::corrupt("labels.attributes", e))?;
+        put.execute(rusqlite::params![
+            l.name,
+            i,
+            kind_name(l.kind),
+            l.color,
+            l.hotkey,
+            l.description,
+            attrs
+        ])?;
     }
     let mut put = conn.prepare(
         "INSERT INTO relation_types (name, position, arg_from, arg_to, description)
          VALUES (?1, ?2, ?3, ?4, ?5)",
     )?;
     for (i, r) in schema.relations.iter().enumerate() {
-        let from = serde_json::to_string(&r.from).map_err(|e| Fail::corrupt("relation_types.arg_from", e))?;
-        let to = serde_json::to_string(&r.to).map_err(|e| Fail::corrupt("relation_types.arg_to", e))?;
+        let from = serde_json::to_string(&r.from)
+            .map_err(|e| Fail::corrupt("relation_types.arg_from", e))?;
+        let to =
+            serde_json::to_string(&r.to).map_err(|e| Fail::corrupt("relation_types.arg_to", e))?;
         put.execute(rusqlite::params![r.name, i, from, to, r.description])?;
     }
     conn.execute(
@@ -66,7 +77,8 @@ pub(crate) fn read_schema(conn: &Connection, name: String) -> FResult<Schema> {
             color: r.get(2)?,
             hotkey: r.get(3)?,
             description: r.get(4)?,
-            attributes: serde_json::from_str(&attrs).map_err(|e| Fail::corrupt("labels.attributes", e))?,
+            attributes: serde_json::from_str(&attrs)
+                .map_err(|e| Fail::corrupt("labels.attributes", e))?,
         });
     }
     let mut stmt = conn.prepare(
@@ -86,7 +98,11 @@ pub(crate) fn read_schema(conn: &Connection, name: String) -> FResult<Schema> {
             description: r.get(3)?,
         });
     }
-    Ok(Schema { name, labels, relations })
+    Ok(Schema {
+        name,
+        labels,
+        relations,
+    })
 }
 
 /// Span labels and relation types in use, with their counts.

@@ -41,9 +41,12 @@ pub struct Store {
     path: PathBuf,
 }
 
-/// The current time as RFC 3339 with milliseconds (UTC).
-pub fn now() -> String {
-    humantime::format_rfc3339_millis(SystemTime::now()).to_string()
+/// The current time in milliseconds since the Unix epoch, as stored.
+pub fn now() -> i64 {
+    let since = SystemTime::now()
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .unwrap_or_default();
+    i64::try_from(since.as_millis()).unwrap_or(i64::MAX)
 }
 
 fn configure(conn: &Connection) -> FResult<()> {
@@ -72,7 +75,7 @@ impl Store {
         {
             let mut put = tx.prepare("INSERT INTO project (key, value) VALUES (?1, ?2)")?;
             put.execute(["name", name])?;
-            put.execute(["created", &now()])?;
+            put.execute(["created", &rows::format_time(now())])?;
         }
         labels::write_schema(&tx, schema)?;
         tx.commit()?;
@@ -134,14 +137,15 @@ impl Store {
 
     /// The project's name.
     pub fn name(&self) -> Result<String, StoreError> {
-        self.setting("name")
-            .map(Option::unwrap_or_default)
+        self.setting("name").map(Option::unwrap_or_default)
     }
 
     /// A project setting, if set.
     pub fn setting(&self, key: &str) -> Result<Option<String>, StoreError> {
         self.conn
-            .query_row("SELECT value FROM project WHERE key = ?1", [key], |r| r.get(0))
+            .query_row("SELECT value FROM project WHERE key = ?1", [key], |r| {
+                r.get(0)
+            })
             .optional()
             .map_err(|e| Fail::from(e).at(&self.path))
     }

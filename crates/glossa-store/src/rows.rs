@@ -1,22 +1,40 @@
 //! Row-level helpers shared by the store's modules: decoding spans and relations, writing span
 //! rows, and resolving authors and documents.
 
-use glossa_core::{Attrs, QuoteSelector, Relation, RelationId, Span, SpanId};
+use std::time::{Duration, SystemTime};
+
+use glossa_core::{Attrs, Relation, RelationId, Span, SpanId};
 use rusqlite::{params, Connection, OptionalExtension, Row};
 
 use crate::error::{FResult, Fail};
 
 /// Columns of [`span_from_row`], for `FROM spans s JOIN documents d … JOIN authors a …`.
 pub(crate) const SPAN_COLUMNS: &str = "s.id, s.uid, d.doc_id, s.revision, s.start, s.\"end\", \
-    s.label, s.layer, s.attrs, s.note, a.name, s.created, s.updated, \
-    s.quote_exact, s.quote_prefix, s.quote_suffix";
+    s.label, s.layer, s.attrs, s.note, a.name, s.created, s.updated, s.text";
 
 /// The joins that [`SPAN_COLUMNS`] needs.
 pub(crate) const SPAN_FROM: &str =
     "spans s JOIN documents d ON d.id = s.doc JOIN authors a ON a.id = s.author";
 
 /// Columns of [`relation_from_row`], for `FROM relations r JOIN authors a …`.
-pub(crate) const RELATION_COLUMNS: &str = "r.id, r.from_span, r.to_span, r.label, a.name, r.created";
+pub(crate) const RELATION_COLUMNS: &str =
+    "r.id, r.from_span, r.to_span, r.label, a.name, r.created";
+
+/// A stored time (ms since the epoch) as RFC 3339 with milliseconds.
+pub(crate) fn format_time(ms: i64) -> String {
+    let t = SystemTime::UNIX_EPOCH + Duration::from_millis(u64::try_from(ms).unwrap_or(0));
+    humantime::format_rfc3339_millis(t).to_string()
+}
+
+/// An RFC 3339 time (as [`format_time`] writes it) back to ms since the epoch.
+pub(crate) fn parse_time(s: &str, field: &str) -> FResult<i64> {
+    let t = humantime::parse_rfc3339(s).map_err(|e| Fail::corrupt(field, format!("{s:?}: {e}")))?;
+    let ms = t
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .unwrap_or_default()
+        .as_millis();
+    Ok(i64::try_from(ms).unwrap_or(i64::MAX))
+}
 
 /// Parses a stored attrs column.
 pub(crate) fn parse_attrs(json: Option<String>) -> FResult<Attrs> {
@@ -54,13 +72,9 @@ pub(crate) fn span_from_row(r: &Row<'_>) -> FResult<Span> {
         attrs: parse_attrs(r.get(8)?)?,
         note: r.get(9)?,
         author: r.get(10)?,
-        created: r.get(11)?,
-        updated: r.get(12)?,
-        quote: QuoteSelector {
-            exact: r.get(13)?,
-            prefix: r.get(14)?,
-            suffix: r.get(15)?,
-        },
+        created: format_time(r.get(11)?),
+        updated: format_time(r.get(12)?),
+        text: r.get(13)?,
     })
 }
 
@@ -72,18 +86,18 @@ pub(crate) fn relation_from_row(r: &Row<'_>) -> FResult<Relation> {
         to: SpanId(r.get(2)?),
         label: r.get(3)?,
         author: r.get(4)?,
-        created: r.get(5)?,
+        created: format_time(r.get(5)?),
     })
 }
 
 /// The id of author `name`, creating the author if new.
-pub(crate) fn author_id(conn: &Connection, name: &str, now: &str) -> FResult<i64> {
+pub(crate) fn author_id(conn: &Connection, name: &str, now: i64) -> FResult<i64> {
     let mut find = conn.prepare_cached("SELECT id FROM authors WHERE name = ?1")?;
     if let Some(id) = find.query_row([name], |r| r.get(0)).optional()? {
         return Ok(id);
     }
     conn.prepare_cached("INSERT INTO authors (name, created) VALUES (?1, ?2)")?
-        .execute([name, now])?;
+        .execute(params![name, now])?;
     Ok(conn.last_insert_rowid())
 }
 
@@ -108,18 +122,26 @@ pub(crate) struct SpanRow<'a> {
     pub attrs: Option<String>,
     pub note: Option<&'a str>,
     pub author: i64,
-    pub created: &'a str,
-    pub updated: &'a str,
-    pub quote: &'a QuoteSelector,
+    pub created: i64,
+    pub updated: i64,
+    pub text: &'a str,
 }
+
+/// The statement [`insert_span_with`] runs.
+pub(crate) const INSERT_SPAN: &str =
+    "INSERT INTO spans (id, doc, uid, revision, start, \"end\", label, layer,
+        attrs, note, author, created, updated, text)
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)";
 
 /// Inserts a span row and returns its id.
 pub(crate) fn insert_span(conn: &Connection, s: &SpanRow<'_>) -> FResult<i64> {
-    let mut stmt = conn.prepare_cached(
-        "INSERT INTO spans (id, doc, uid, revision, start, \"end\", label, layer, attrs, note,
-             author, created, updated, quote_exact, quote_prefix, quote_suffix)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
-    )?;
+    let mut stmt = conn.prepare_cached(INSERT_SPAN)?;
+    insert_span_with(&mut stmt, s)?;
+    Ok(conn.last_insert_rowid())
+}
+
+/// Inserts a span row with a prepared [`INSERT_SPAN`] (for bulk loads).
+pub(crate) fn insert_span_with(stmt: &mut rusqlite::Statement<'_>, s: &SpanRow<'_>) -> FResult<()> {
     stmt.execute(params![
         s.id,
         s.doc,
@@ -134,15 +156,7 @@ pub(crate) fn insert_span(conn: &Connection, s: &SpanRow<'_>) -> FResult<i64> {
         s.author,
         s.created,
         s.updated,
-        s.quote.exact,
-        s.quote.prefix,
-        s.quote.suffix
-    ])
-    .map_err(|e| match e {
-        rusqlite::Error::SqliteFailure(f, _) if f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE => {
-            Fail::conflict("spans.uid", format!("span id {:?} is already taken in this document", s.uid))
-        }
-        e => e.into(),
-    })?;
-    Ok(conn.last_insert_rowid())
+        s.text
+    ])?;
+    Ok(())
 }

