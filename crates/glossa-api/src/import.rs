@@ -176,7 +176,12 @@ fn file_size(p: &Path) -> ApiResult<u64> {
 /// What the reading thread hands to the writing one.
 enum Item {
     /// A validated document, defaults filled.
-    Doc { doc: AnnotatedDocument, path: Arc<Path>, line: Option<u64>, from_text: bool },
+    Doc {
+        doc: AnnotatedDocument,
+        path: Arc<Path>,
+        line: Option<u64>,
+        from_text: bool,
+    },
     /// A record that failed to read or validate (skippable).
     Invalid(FormatError),
     /// A file could not be read at all.
@@ -188,20 +193,26 @@ enum Item {
 /// Reads every input, validating each document against `schema`, and sends the results in
 /// order. Stops early when the receiver hangs up (the import failed).
 fn read_inputs(inputs: &[Input], schema: &Schema, author: &str, tx: &SyncSender<Item>) {
-    let prepare = |mut doc: AnnotatedDocument, path: &Arc<Path>, line: Option<u64>, from_text: bool| {
-        doc.fill_defaults(GOLD_LAYER, author);
-        let len = doc.text.chars().count();
-        match doc.validate(schema, len) {
-            Ok(()) => Item::Doc { doc, path: path.clone(), line, from_text },
-            Err(e) => {
-                let e = FormatError::from(e).in_file(&**path);
-                Item::Invalid(match line {
-                    Some(l) => e.on_line(l),
-                    None => e,
-                })
+    let prepare =
+        |mut doc: AnnotatedDocument, path: &Arc<Path>, line: Option<u64>, from_text: bool| {
+            doc.fill_defaults(GOLD_LAYER, author);
+            let len = doc.text.chars().count();
+            match doc.validate(schema, len) {
+                Ok(()) => Item::Doc {
+                    doc,
+                    path: path.clone(),
+                    line,
+                    from_text,
+                },
+                Err(e) => {
+                    let e = FormatError::from(e).in_file(&**path);
+                    Item::Invalid(match line {
+                        Some(l) => e.on_line(l),
+                        None => e,
+                    })
+                }
             }
-        }
-    };
+        };
     for input in inputs {
         let path: Arc<Path> = Arc::from(input.path.as_path());
         let sent = match input.format {
@@ -209,23 +220,35 @@ fn read_inputs(inputs: &[Input], schema: &Schema, author: &str, tx: &SyncSender<
                 Err(e) => tx.send(Item::Fatal(io_error(&path, e))),
                 Ok(bytes) => match text::read_text(bytes) {
                     Ok(text) => {
-                        let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-                        tx.send(prepare(AnnotatedDocument::plain(stem, text), &path, None, true))
+                        let stem = path
+                            .file_stem()
+                            .map(|s| s.to_string_lossy().into_owned())
+                            .unwrap_or_default();
+                        tx.send(prepare(
+                            AnnotatedDocument::plain(stem, text),
+                            &path,
+                            None,
+                            true,
+                        ))
                     }
                     Err(e) => tx.send(Item::Invalid(e.in_file(&*path))),
                 },
             },
             ImportFormat::Jsonl => match File::open(&path) {
                 Err(e) => tx.send(Item::Fatal(io_error(&path, e))),
-                Ok(file) => NativeReader::new(BufReader::with_capacity(1 << 16, file), Some(&path)).try_for_each(|r| {
-                    tx.send(match r {
-                        Ok(r) => prepare(r.doc, &path, Some(r.line), false),
-                        Err(e) => Item::Invalid(e),
-                    })
-                }),
+                Ok(file) => NativeReader::new(BufReader::with_capacity(1 << 16, file), Some(&path))
+                    .try_for_each(|r| {
+                        tx.send(match r {
+                            Ok(r) => prepare(r.doc, &path, Some(r.line), false),
+                            Err(e) => Item::Invalid(e),
+                        })
+                    }),
             },
         };
-        if sent.and_then(|()| tx.send(Item::FileDone { size: input.size })).is_err() {
+        if sent
+            .and_then(|()| tx.send(Item::FileDone { size: input.size }))
+            .is_err()
+        {
             return;
         }
     }
@@ -243,14 +266,29 @@ impl Run<'_, '_> {
         if !self.opts.skip_invalid {
             return Err(e.into());
         }
-        let file = e.file.as_ref().map(|p| p.display().to_string()).unwrap_or_default();
-        self.report.skipped.push(Skipped { file, line: e.line, message: e.to_string() });
+        let file = e
+            .file
+            .as_ref()
+            .map(|p| p.display().to_string())
+            .unwrap_or_default();
+        self.report.skipped.push(Skipped {
+            file,
+            line: e.line,
+            message: e.to_string(),
+        });
         Ok(())
     }
 
     /// Writes one validated document, refusing (or with `update`, updating) an existing id.
-    fn store(&mut self, doc: &AnnotatedDocument, path: &Path, line: Option<u64>, from_text: bool) -> ApiResult<()> {
-        let source = from_text.then(|| std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf()));
+    fn store(
+        &mut self,
+        doc: &AnnotatedDocument,
+        path: &Path,
+        line: Option<u64>,
+        from_text: bool,
+    ) -> ApiResult<()> {
+        let source =
+            from_text.then(|| std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf()));
         let source = source.as_ref().map(|p| p.display().to_string());
         let exists = self.batch.has_document(&doc.id)?;
         let result = match (exists, self.opts.update) {
@@ -265,7 +303,9 @@ impl Run<'_, '_> {
                     None => e,
                 });
             }
-            (true, true) => self.batch.update_document(doc, source.as_deref(), !from_text),
+            (true, true) => self
+                .batch
+                .update_document(doc, source.as_deref(), !from_text),
             (false, _) => self.batch.add_document(doc, source.as_deref()),
         };
         result.map_err(|e| {
@@ -291,7 +331,14 @@ impl Project {
         let bytes_total = inputs.iter().map(|i| i.size).sum();
         let schema = &self.schema;
         let batch = self.store.begin_import()?;
-        let mut run = Run { batch, opts, report: ImportReport { ignored, ..ImportReport::default() } };
+        let mut run = Run {
+            batch,
+            opts,
+            report: ImportReport {
+                ignored,
+                ..ImportReport::default()
+            },
+        };
         run.report.files = inputs.len() as u64;
         let (tx, rx) = sync_channel::<Item>(256);
         std::thread::scope(|scope| -> ApiResult<()> {
@@ -302,7 +349,12 @@ impl Project {
             // Dropping `rx` on an early return stops the reader.
             for item in rx {
                 match item {
-                    Item::Doc { doc, path, line, from_text } => {
+                    Item::Doc {
+                        doc,
+                        path,
+                        line,
+                        from_text,
+                    } => {
                         run.store(&doc, &path, line, from_text)?;
                         documents += 1;
                     }
@@ -313,26 +365,43 @@ impl Project {
                     Item::Fatal(e) => return Err(e),
                     Item::FileDone { size } => {
                         bytes_done += size;
-                        progress(ImportProgress { bytes_done, bytes_total, documents });
+                        progress(ImportProgress {
+                            bytes_done,
+                            bytes_total,
+                            documents,
+                        });
                         continue;
                     }
                 }
                 if documents % 256 == 0 {
-                    progress(ImportProgress { bytes_done, bytes_total, documents });
+                    progress(ImportProgress {
+                        bytes_done,
+                        bytes_total,
+                        documents,
+                    });
                 }
             }
             Ok(())
         })?;
-        let files: Vec<String> = inputs.iter().map(|i| i.path.display().to_string()).collect();
+        let files: Vec<String> = inputs
+            .iter()
+            .map(|i| i.path.display().to_string())
+            .collect();
         let summary = serde_json::json!({
             "files": files,
             "format": opts.format,
             "skipped": run.report.skipped.len(),
             "counts": run.batch.counts(),
         });
-        let Run { batch, mut report, .. } = run;
+        let Run {
+            batch, mut report, ..
+        } = run;
         report.counts = batch.commit(&opts.author, &summary)?;
-        tracing::info!(files = report.files, documents = report.counts.documents, "import committed");
+        tracing::info!(
+            files = report.files,
+            documents = report.counts.documents,
+            "import committed"
+        );
         Ok(report)
     }
 }

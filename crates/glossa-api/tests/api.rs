@@ -1,6 +1,8 @@
 //! `glossa-api` as the front ends use it: edits checked against the schema and the text,
 //! undo/redo across reopening, atomic imports, and lossless export round trips.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a test may panic
+
 use std::path::{Path, PathBuf};
 
 use glossa_api::core::{Attrs, DocStatus};

@@ -1,6 +1,8 @@
 //! The `glossa` CLI end to end: each subcommand's output and errors are snapshot-tested, and
 //! every kind of bad input from the foundation issue is covered.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a test may panic
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 

@@ -114,7 +114,7 @@ pub struct ArgConstraint {
 impl ArgConstraint {
     fn allows(&self, label: &LabelDef) -> bool {
         (self.labels.is_empty() && self.kinds.is_empty())
-            || self.labels.iter().any(|l| *l == label.name)
+            || self.labels.contains(&label.name)
             || self.kinds.contains(&label.kind)
     }
 

@@ -392,7 +392,7 @@ mod tests {
                 );
             }
             // Written and read again, it is the same document, and writing is stable.
-            let once = write_all(&[doc.clone()]);
+            let once = write_all(std::slice::from_ref(doc));
             let again: Vec<_> = read_all(&once)
                 .into_iter()
                 .map(|r| r.unwrap().doc)
