@@ -22,4 +22,8 @@ echo "== benchmark smoke run (small corpus; figures come from scripts/bench.sh)"
 cargo run --locked -q -p glossa-bench -- --docs 200 --runs 1 --ops 20 >/dev/null
 
 echo "== tests"
-cargo test --workspace --locked
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+cargo test --workspace --locked 2>&1 | tee "$log"
+# One closing line over every test binary (cargo prints one "test result" line per binary).
+awk '/^test result:/ { p += $4; f += $6; s += $8 } END { printf "tests: %d passed, %d failed, %d skipped\n", p, f, s }' "$log"
