@@ -88,6 +88,16 @@ impl Project {
         Ok(view)
     }
 
+    /// Every revision of a document, oldest first.
+    pub fn revisions(&self, doc_id: &str) -> ApiResult<Vec<glossa_core::Revision>> {
+        Ok(self.store.revisions(doc_id)?)
+    }
+
+    /// Every author in the project.
+    pub fn authors(&self) -> ApiResult<Vec<glossa_core::Author>> {
+        Ok(self.store.authors()?)
+    }
+
     /// One span.
     pub fn span(&self, id: glossa_core::SpanId) -> ApiResult<glossa_core::Span> {
         Ok(self.store.span(id)?)

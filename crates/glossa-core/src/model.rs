@@ -90,6 +90,26 @@ pub struct Document {
     pub text: String,
 }
 
+/// One stored version of a document's text. Revisions never change; spans point at one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Revision {
+    /// 1 for the imported text, then counting up.
+    pub number: u32,
+    /// When it was stored (RFC 3339).
+    pub created: String,
+    /// Its length in code points.
+    pub chars: usize,
+}
+
+/// A named person who annotates; their layer carries their name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Author {
+    /// The name, unique in a project.
+    pub name: String,
+    /// When they first appeared in the project (RFC 3339).
+    pub created: String,
+}
+
 /// One line of a document list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DocumentSummary {

@@ -4,15 +4,15 @@
 use std::collections::HashMap;
 
 use glossa_core::{
-    AnnotatedDocument, DocStatus, Document, DocumentSummary, DocumentView, RelationRecord, Span,
-    SpanId, SpanRecord,
+    AnnotatedDocument, Author, DocStatus, Document, DocumentSummary, DocumentView, RelationRecord,
+    Revision, Span, SpanId, SpanRecord,
 };
 use rusqlite::{Connection, OptionalExtension};
 
 use crate::error::{FResult, Fail};
 use crate::rows::{
-    document_key, parse_attrs, relation_from_row, span_from_row, RELATION_COLUMNS, SPAN_COLUMNS,
-    SPAN_FROM,
+    document_key, format_time, parse_attrs, relation_from_row, span_from_row, RELATION_COLUMNS,
+    SPAN_COLUMNS, SPAN_FROM,
 };
 use crate::{Store, StoreError};
 
@@ -163,6 +163,46 @@ impl Store {
                 spans,
                 relations,
             })
+        };
+        run().map_err(|f| f.at(&self.path))
+    }
+
+    /// Every revision of document `doc_id`, oldest first.
+    pub fn revisions(&self, doc_id: &str) -> Result<Vec<Revision>, StoreError> {
+        let run = || -> FResult<Vec<Revision>> {
+            let (doc, _) = document_key(&self.conn, doc_id)?;
+            let mut stmt = self
+                .conn
+                .prepare("SELECT number, created, length(text) FROM revisions WHERE doc = ?1 ORDER BY number")?;
+            let mut rows = stmt.query([doc])?;
+            let mut out = Vec::new();
+            while let Some(r) = rows.next()? {
+                out.push(Revision {
+                    number: r.get(0)?,
+                    created: format_time(r.get(1)?),
+                    chars: r.get(2)?,
+                });
+            }
+            Ok(out)
+        };
+        run().map_err(|f| f.at(&self.path))
+    }
+
+    /// Every author, in order of first appearance.
+    pub fn authors(&self) -> Result<Vec<Author>, StoreError> {
+        let run = || -> FResult<Vec<Author>> {
+            let mut stmt = self
+                .conn
+                .prepare("SELECT name, created FROM authors ORDER BY id")?;
+            let mut rows = stmt.query([])?;
+            let mut out = Vec::new();
+            while let Some(r) = rows.next()? {
+                out.push(Author {
+                    name: r.get(0)?,
+                    created: format_time(r.get(1)?),
+                });
+            }
+            Ok(out)
         };
         run().map_err(|f| f.at(&self.path))
     }

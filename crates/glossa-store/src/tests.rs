@@ -363,6 +363,23 @@ fn update_reanchors_or_replaces() {
         assert_eq!(index.slice(s.start, s.end).unwrap(), s.text);
     }
     assert_eq!(store.stats().unwrap().orphaned_spans, 1);
+    let revisions = store.revisions("tricky").unwrap();
+    assert_eq!(
+        revisions
+            .iter()
+            .map(|r| (r.number, r.chars))
+            .collect::<Vec<_>>(),
+        [(1, 352), (2, 358)]
+    );
+    assert_eq!(
+        store
+            .authors()
+            .unwrap()
+            .iter()
+            .map(|a| a.name.as_str())
+            .collect::<Vec<_>>(),
+        ["ann"]
+    );
 
     let mut batch = store.begin_import().unwrap();
     let mut replacement = AnnotatedDocument::plain("tricky", edited);
