@@ -378,7 +378,7 @@ fn update_reanchors_or_replaces() {
             .iter()
             .map(|a| a.name.as_str())
             .collect::<Vec<_>>(),
-        ["ann"]
+        ["ann", "import"]
     );
 
     let mut batch = store.begin_import().unwrap();
