@@ -10,7 +10,8 @@ use serde::{Deserialize, Serialize};
 use crate::documents::{load_relation, load_span, relations_of_span};
 use crate::error::{FResult, Fail};
 use crate::rows::{
-    attrs_json, author_id, document_key, format_time, insert_span, parse_time, SpanRow,
+    attrs_json, author_id, document_key, format_time, insert_span, parse_time, write_span_row,
+    SpanRow, INSERT_SPAN, UPDATE_SPAN,
 };
 use crate::{now, Store, StoreError};
 
@@ -107,50 +108,24 @@ fn span_doc(tx: &Transaction<'_>, span: &Span) -> FResult<i64> {
 
 fn write_span(tx: &Transaction<'_>, s: &Span, insert: bool, now: i64) -> FResult<()> {
     let (doc, _) = document_key(tx, &s.doc_id)?;
-    let author = author_id(tx, &s.author, now)?;
-    if insert {
-        insert_span(
-            tx,
-            &SpanRow {
-                id: Some(s.id.0),
-                doc,
-                uid: &s.uid,
-                revision: s.revision,
-                start: s.start,
-                end: s.end,
-                label: &s.label,
-                layer: &s.layer,
-                attrs: attrs_json(&s.attrs)?,
-                note: s.note.as_deref(),
-                author,
-                created: parse_time(&s.created, "span.created")?,
-                updated: parse_time(&s.updated, "span.updated")?,
-                text: &s.text,
-            },
-        )?;
-        return Ok(());
-    }
-    tx.prepare_cached(
-        "UPDATE spans SET uid = ?2, revision = ?3, start = ?4, \"end\" = ?5, label = ?6, layer = ?7,
-             attrs = ?8, note = ?9, author = ?10, created = ?11, updated = ?12, text = ?13
-         WHERE id = ?1",
-    )?
-    .execute(params![
-        s.id.0,
-        s.uid,
-        s.revision,
-        s.start as i64,
-        s.end as i64,
-        s.label,
-        s.layer,
-        attrs_json(&s.attrs)?,
-        s.note,
-        author,
-        parse_time(&s.created, "span.created")?,
-        parse_time(&s.updated, "span.updated")?,
-        s.text
-    ])?;
-    Ok(())
+    let row = SpanRow {
+        id: Some(s.id.0),
+        doc,
+        uid: &s.uid,
+        revision: s.revision,
+        start: s.start,
+        end: s.end,
+        label: &s.label,
+        layer: &s.layer,
+        attrs: attrs_json(&s.attrs)?,
+        note: s.note.as_deref(),
+        author: author_id(tx, &s.author, now)?,
+        created: parse_time(&s.created, "span.created")?,
+        updated: parse_time(&s.updated, "span.updated")?,
+        text: &s.text,
+    };
+    let mut stmt = tx.prepare_cached(if insert { INSERT_SPAN } else { UPDATE_SPAN })?;
+    write_span_row(&mut stmt, &row)
 }
 
 fn insert_relation(tx: &Transaction<'_>, r: &Relation, now: i64) -> FResult<()> {

@@ -10,7 +10,7 @@ use rusqlite::{params, OptionalExtension, Transaction};
 use serde::Serialize;
 
 use crate::error::{FResult, Fail};
-use crate::rows::{attrs_json, author_id, insert_span_with, SpanRow, INSERT_SPAN};
+use crate::rows::{attrs_json, author_id, write_span_row, SpanRow, INSERT_SPAN};
 use crate::{now, Store, StoreError};
 
 /// What an import wrote.
@@ -169,7 +169,7 @@ impl ImportBatch<'_> {
             let text = index
                 .slice(span.start, span.end)
                 .map_err(|e| Fail::conflict(field("end"), e.to_string()))?;
-            insert_span_with(
+            write_span_row(
                 &mut insert,
                 &SpanRow {
                     id: None,

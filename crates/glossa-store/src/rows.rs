@@ -127,21 +127,28 @@ pub(crate) struct SpanRow<'a> {
     pub text: &'a str,
 }
 
-/// The statement [`insert_span_with`] runs.
+/// The statement [`write_span_row`] runs.
 pub(crate) const INSERT_SPAN: &str =
     "INSERT INTO spans (id, doc, uid, revision, start, \"end\", label, layer,
         attrs, note, author, created, updated, text)
      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)";
 
+/// Updates the span row with id `?1` from the same parameters as [`INSERT_SPAN`].
+pub(crate) const UPDATE_SPAN: &str =
+    "UPDATE spans SET doc = ?2, uid = ?3, revision = ?4, start = ?5,
+        \"end\" = ?6, label = ?7, layer = ?8, attrs = ?9, note = ?10, author = ?11, created = ?12,
+        updated = ?13, text = ?14
+     WHERE id = ?1";
+
 /// Inserts a span row and returns its id.
 pub(crate) fn insert_span(conn: &Connection, s: &SpanRow<'_>) -> FResult<i64> {
     let mut stmt = conn.prepare_cached(INSERT_SPAN)?;
-    insert_span_with(&mut stmt, s)?;
+    write_span_row(&mut stmt, s)?;
     Ok(conn.last_insert_rowid())
 }
 
-/// Inserts a span row with a prepared [`INSERT_SPAN`] (for bulk loads).
-pub(crate) fn insert_span_with(stmt: &mut rusqlite::Statement<'_>, s: &SpanRow<'_>) -> FResult<()> {
+/// Runs a prepared [`INSERT_SPAN`] or [`UPDATE_SPAN`] with `s`.
+pub(crate) fn write_span_row(stmt: &mut rusqlite::Statement<'_>, s: &SpanRow<'_>) -> FResult<()> {
     stmt.execute(params![
         s.id,
         s.doc,
