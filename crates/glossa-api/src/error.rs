@@ -57,7 +57,9 @@ impl From<StoreError> for ApiError {
             StoreErrorKind::NotFound(_) => ErrorCode::NotFound,
             StoreErrorKind::NotAProject(_) => ErrorCode::NotAProject,
             StoreErrorKind::AlreadyExists => ErrorCode::AlreadyExists,
-            StoreErrorKind::Conflict(_) => ErrorCode::Conflict,
+            StoreErrorKind::Conflict(_) | StoreErrorKind::DuplicateDocument(_) => {
+                ErrorCode::Conflict
+            }
             StoreErrorKind::Io(_) => ErrorCode::Io,
             StoreErrorKind::Sqlite(_)
             | StoreErrorKind::Migration(_)

@@ -12,7 +12,7 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
-use glossa_core::{AnnotatedDocument, Schema, GOLD_LAYER};
+use glossa_core::{AnnotatedDocument, CheckedDocument, Schema, GOLD_LAYER};
 use glossa_formats::native::NativeReader;
 use glossa_formats::{text, FormatError};
 use glossa_store::{ImportBatch, ImportCounts};
@@ -173,11 +173,33 @@ fn file_size(p: &Path) -> ApiResult<u64> {
     Ok(std::fs::metadata(p).map_err(|e| io_error(p, e))?.len())
 }
 
+/// Items per message between the threads: one message per document would cost more in
+/// thread wake-ups than the work it hands over.
+const BATCH: usize = 64;
+
+/// Sends items in batches of [`BATCH`], and at once at the end of each file.
+struct Batches<'a> {
+    sender: &'a SyncSender<Vec<Item>>,
+    buf: Vec<Item>,
+}
+
+impl Batches<'_> {
+    fn send(&mut self, item: Item) -> Result<(), ()> {
+        let flush = matches!(item, Item::FileDone { .. } | Item::Fatal(_));
+        self.buf.push(item);
+        if flush || self.buf.len() >= BATCH {
+            let batch = std::mem::replace(&mut self.buf, Vec::with_capacity(BATCH));
+            self.sender.send(batch).map_err(drop)?;
+        }
+        Ok(())
+    }
+}
+
 /// What the reading thread hands to the writing one.
 enum Item {
     /// A validated document, defaults filled.
     Doc {
-        doc: AnnotatedDocument,
+        doc: CheckedDocument,
         path: Arc<Path>,
         line: Option<u64>,
         from_text: bool,
@@ -192,13 +214,16 @@ enum Item {
 
 /// Reads every input, validating each document against `schema`, and sends the results in
 /// order. Stops early when the receiver hangs up (the import failed).
-fn read_inputs(inputs: &[Input], schema: &Schema, author: &str, tx: &SyncSender<Item>) {
+fn read_inputs(inputs: &[Input], schema: &Schema, author: &str, sender: &SyncSender<Vec<Item>>) {
+    let mut tx = Batches {
+        sender,
+        buf: Vec::with_capacity(BATCH),
+    };
     let prepare =
         |mut doc: AnnotatedDocument, path: &Arc<Path>, line: Option<u64>, from_text: bool| {
             doc.fill_defaults(GOLD_LAYER, author);
-            let len = doc.text.chars().count();
-            match doc.validate(schema, len) {
-                Ok(()) => Item::Doc {
+            match doc.check(schema) {
+                Ok(doc) => Item::Doc {
                     doc,
                     path: path.clone(),
                     line,
@@ -282,36 +307,44 @@ impl Run<'_, '_> {
     /// Writes one validated document, refusing (or with `update`, updating) an existing id.
     fn store(
         &mut self,
-        doc: &AnnotatedDocument,
+        checked: &CheckedDocument,
         path: &Path,
         line: Option<u64>,
         from_text: bool,
     ) -> ApiResult<()> {
+        let doc = checked.doc();
         let source =
             from_text.then(|| std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf()));
         let source = source.as_ref().map(|p| p.display().to_string());
-        let exists = self.batch.has_document(&doc.id)?;
-        let result = match (exists, self.opts.update) {
-            (true, false) => {
+        // Without --update, the insert itself tells a duplicate id (the document row goes in
+        // first, so nothing of the duplicate is written); no lookup per document.
+        let result = if self.opts.update && self.batch.has_document(&doc.id)? {
+            self.batch
+                .update_document(checked, source.as_deref(), !from_text)
+        } else {
+            self.batch.add_document(checked, source.as_deref())
+        };
+        match result {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind.is_duplicate() => {
                 let e = glossa_formats::FormatErrorKind::Invalid(format!(
                     "duplicate document id {:?}: the project already has it (use --update to update it)",
                     doc.id
                 ));
                 let e = FormatError::new(e).at_field("id").in_file(path);
-                return self.fail(match line {
+                self.fail(match line {
                     Some(l) => e.on_line(l),
                     None => e,
-                });
+                })
             }
-            (true, true) => self
-                .batch
-                .update_document(doc, source.as_deref(), !from_text),
-            (false, _) => self.batch.add_document(doc, source.as_deref()),
-        };
-        result.map_err(|e| {
-            let msg = e.to_string();
-            ApiError::new(ApiError::from(e).code, format!("{}: {msg}", path.display()))
-        })
+            Err(e) => {
+                let msg = e.to_string();
+                Err(ApiError::new(
+                    ApiError::from(e).code,
+                    format!("{}: {msg}", path.display()),
+                ))
+            }
+        }
     }
 }
 
@@ -340,14 +373,14 @@ impl Project {
             },
         };
         run.report.files = inputs.len() as u64;
-        let (tx, rx) = sync_channel::<Item>(256);
+        let (tx, rx) = sync_channel::<Vec<Item>>(8);
         std::thread::scope(|scope| -> ApiResult<()> {
             let (inputs, author) = (&inputs, &opts.author);
             // The reader owns the sender, so the loop below ends when it is done.
             scope.spawn(move || read_inputs(inputs, schema, author, &tx));
             let (mut bytes_done, mut documents) = (0, 0);
             // Dropping `rx` on an early return stops the reader.
-            for item in rx {
+            for item in rx.into_iter().flatten() {
                 match item {
                     Item::Doc {
                         doc,

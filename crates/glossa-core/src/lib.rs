@@ -18,5 +18,5 @@ pub use model::{
 };
 pub use offsets::OffsetIndex;
 pub use quote::{anchor, QuoteSelector, QUOTE_CONTEXT};
-pub use record::{AnnotatedDocument, RelationRecord, SpanRecord};
+pub use record::{AnnotatedDocument, CheckedDocument, RelationRecord, SpanRecord};
 pub use schema::{ArgConstraint, AttrKind, AttributeDef, LabelDef, LabelKind, RelationDef, Schema};

@@ -36,12 +36,16 @@ impl<'a> OffsetIndex<'a> {
         }
         let mut checkpoints = Vec::with_capacity(text.len() / CHECKPOINT + 1);
         let (mut cp, mut u16s) = (0usize, 0usize);
-        for (byte, ch) in text.char_indices() {
-            if cp % CHECKPOINT == 0 {
-                checkpoints.push((byte, u16s));
+        // Byte by byte: a byte that is not a continuation byte (0x80..=0xBF) starts a
+        // character, and a 4-byte character (lead byte 0xF0 or above) is a surrogate pair.
+        for (byte, &b) in text.as_bytes().iter().enumerate() {
+            if (b as i8) >= -0x40 {
+                if cp % CHECKPOINT == 0 {
+                    checkpoints.push((byte, u16s));
+                }
+                cp += 1;
+                u16s += if b >= 0xF0 { 2 } else { 1 };
             }
-            cp += 1;
-            u16s += ch.len_utf16();
         }
         if cp % CHECKPOINT == 0 {
             checkpoints.push((text.len(), u16s));

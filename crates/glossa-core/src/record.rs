@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{CoreError, CoreErrorKind};
 use crate::model::{Attrs, DocStatus};
+use crate::offsets::OffsetIndex;
 use crate::schema::{check_bounds, Schema};
 
 /// A document and its spans and relations, as read from or written to a file.
@@ -59,6 +60,33 @@ pub struct RelationRecord {
     pub label: String,
     /// Author; defaulted to the source span's author when missing.
     pub author: Option<String>,
+}
+
+/// A validated document, measured: what a store writes. Only
+/// [`AnnotatedDocument::check`] makes one.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CheckedDocument {
+    doc: AnnotatedDocument,
+    chars: usize,
+    byte_ranges: Vec<(usize, usize)>,
+}
+
+impl CheckedDocument {
+    /// The document.
+    pub fn doc(&self) -> &AnnotatedDocument {
+        &self.doc
+    }
+
+    /// Its text length in code points.
+    pub fn chars(&self) -> usize {
+        self.chars
+    }
+
+    /// The covered text of span `i`.
+    pub fn span_text(&self, i: usize) -> &str {
+        let (s, e) = self.byte_ranges[i];
+        &self.doc.text[s..e]
+    }
 }
 
 /// A fresh span uid `s{n}` (counting up from `n`) that `taken` does not hold.
@@ -124,6 +152,24 @@ impl AnnotatedDocument {
                 );
             }
         }
+    }
+
+    /// Validates against `schema` (see [`AnnotatedDocument::validate`]) and measures the text
+    /// in one pass, giving what a store needs.
+    pub fn check(self, schema: &Schema) -> Result<CheckedDocument, CoreError> {
+        let index = OffsetIndex::new(&self.text);
+        let chars = index.len_codepoints();
+        self.validate(schema, chars)?;
+        let byte_ranges = self
+            .spans
+            .iter()
+            .map(|s| Ok((index.cp_to_byte(s.start)?, index.cp_to_byte(s.end)?)))
+            .collect::<Result<_, CoreError>>()?;
+        Ok(CheckedDocument {
+            doc: self,
+            chars,
+            byte_ranges,
+        })
     }
 
     /// Checks the document against `schema`: id, span bounds (`text_len` code points), labels,

@@ -21,15 +21,25 @@ pub enum StoreErrorKind {
     /// A document, span, relation or author that does not exist.
     #[error("{0}")]
     NotFound(String),
-    /// A write that conflicts with the current state (an id taken, a stale undo).
+    /// A write that conflicts with the current state (a stale undo, a taken relation).
     #[error("{0}")]
     Conflict(String),
+    /// A document id that the project already has.
+    #[error("document id {0:?} already exists")]
+    DuplicateDocument(String),
     /// A stored value could not be read back (bad JSON in a column).
     #[error("stored value is corrupt: {0}")]
     Corrupt(String),
     /// A file system error.
     #[error("{0}")]
     Io(#[from] std::io::Error),
+}
+
+impl StoreErrorKind {
+    /// Whether this is a duplicate document id.
+    pub fn is_duplicate(&self) -> bool {
+        matches!(self, Self::DuplicateDocument(_))
+    }
 }
 
 /// A store error: the project file, the field (a table column or an id), and what went wrong.

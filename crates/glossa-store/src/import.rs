@@ -5,13 +5,13 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use glossa_core::{anchor, AnnotatedDocument, OffsetIndex, QuoteSelector};
+use glossa_core::{anchor, CheckedDocument, OffsetIndex, QuoteSelector};
 use rusqlite::{params, OptionalExtension, Transaction};
 use serde::Serialize;
 
 use crate::error::{FResult, Fail};
-use crate::rows::{attrs_json, author_id, write_span_row, SpanRow, INSERT_SPAN};
-use crate::{now, Store, StoreError};
+use crate::rows::{attrs_json, author_id};
+use crate::{now, Store, StoreError, StoreErrorKind};
 
 /// What an import wrote.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -28,6 +28,19 @@ pub struct ImportCounts {
     pub reanchored: u64,
     /// Spans left on an old revision because their text is gone.
     pub orphaned: u64,
+}
+
+/// Spans per multi-row `INSERT` during an import (fewer statement executions).
+const SPANS_PER_INSERT: usize = 32;
+
+/// `INSERT INTO spans … VALUES (…), (…)` for `rows` rows of 13 positional parameters each.
+fn multi_insert_sql(rows: usize) -> String {
+    const ROW: &str = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    format!(
+        "INSERT INTO spans (doc, uid, revision, start, \"end\", label, layer, attrs, note, author,
+             created, updated, text) VALUES {}",
+        vec![ROW; rows].join(", ")
+    )
 }
 
 /// Page cache during an import, in KiB (negative `cache_size` means KiB in SQLite).
@@ -99,20 +112,21 @@ impl ImportBatch<'_> {
             .optional()?)
     }
 
-    /// Adds a new document with its spans and relations. `doc` must be validated, with
-    /// defaults filled (every span has a uid, layer and author). An error here (which
-    /// validation should have ruled out) fails the whole batch: the caller drops it.
+    /// Adds a new document with its spans and relations. Its defaults should be filled (every
+    /// span has a uid, layer and author). A duplicate id is
+    /// [`StoreErrorKind::DuplicateDocument`] and writes nothing; any other error fails the
+    /// whole batch (the caller drops it).
     pub fn add_document(
         &mut self,
-        doc: &AnnotatedDocument,
+        doc: &CheckedDocument,
         source_path: Option<&str>,
     ) -> Result<(), StoreError> {
         self.add_inner(doc, source_path)
             .map_err(|f| f.at(self.path))
     }
 
-    fn add_inner(&mut self, doc: &AnnotatedDocument, source_path: Option<&str>) -> FResult<()> {
-        let index = OffsetIndex::new(&doc.text);
+    fn add_inner(&mut self, checked: &CheckedDocument, source_path: Option<&str>) -> FResult<()> {
+        let doc = checked.doc();
         let meta =
             serde_json::to_string(&doc.meta).map_err(|e| Fail::corrupt("documents.meta", e))?;
         self.tx
@@ -126,12 +140,14 @@ impl ImportBatch<'_> {
                 source_path,
                 meta,
                 doc.status.as_str(),
-                index.len_codepoints() as i64,
+                checked.chars() as i64,
                 self.now
             ])
             .map_err(|e| match e {
-                rusqlite::Error::SqliteFailure(f, _) if f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE => {
-                    Fail::conflict("id", format!("document id {:?} already exists", doc.id))
+                rusqlite::Error::SqliteFailure(f, _)
+                    if f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE =>
+                {
+                    Fail::new("id", StoreErrorKind::DuplicateDocument(doc.id.clone()))
                 }
                 e => e.into(),
             })?;
@@ -142,55 +158,61 @@ impl ImportBatch<'_> {
             )?
             .execute(params![rowid, doc.text, self.now])?;
         self.counts.documents += 1;
-        self.insert_annotations(rowid, 1, &index, doc)
+        self.insert_annotations(rowid, 1, checked)
     }
 
     fn insert_annotations(
         &mut self,
         rowid: i64,
         revision: u32,
-        index: &OffsetIndex<'_>,
-        doc: &AnnotatedDocument,
+        checked: &CheckedDocument,
     ) -> FResult<()> {
+        let doc = checked.doc();
         let mut ids: HashMap<&str, i64> = HashMap::with_capacity(doc.spans.len());
-        let mut insert = self.tx.prepare_cached(INSERT_SPAN)?;
-        for (i, span) in doc.spans.iter().enumerate() {
-            let field = |name: &str| format!("document {:?} spans[{i}].{name}", doc.id);
-            let uid = span
-                .uid
-                .as_deref()
-                .ok_or_else(|| Fail::conflict(field("id"), "span has no id"))?;
-            let author = author_of(
-                &self.tx,
-                &mut self.authors,
-                self.now,
-                span.author.as_deref(),
-            )?;
-            let text = index
-                .slice(span.start, span.end)
-                .map_err(|e| Fail::conflict(field("end"), e.to_string()))?;
-            write_span_row(
-                &mut insert,
-                &SpanRow {
-                    id: None,
-                    doc: rowid,
-                    uid,
-                    revision,
-                    start: span.start,
-                    end: span.end,
-                    label: &span.label,
-                    layer: span.layer.as_deref().unwrap_or(glossa_core::GOLD_LAYER),
-                    attrs: attrs_json(&span.attrs)?,
-                    note: span.note.as_deref(),
-                    author,
-                    created: self.now,
-                    updated: self.now,
-                    text,
-                },
-            )?;
-            ids.insert(uid, self.tx.last_insert_rowid());
+        for (c, chunk) in doc.spans.chunks(SPANS_PER_INSERT).enumerate() {
+            let mut insert = self.tx.prepare_cached(&multi_insert_sql(chunk.len()))?;
+            let mut k = 0;
+            let mut bind = |v: &dyn rusqlite::ToSql| {
+                k += 1;
+                insert.raw_bind_parameter(k, v)
+            };
+            for (j, span) in chunk.iter().enumerate() {
+                let i = c * SPANS_PER_INSERT + j;
+                let uid = span.uid.as_deref().ok_or_else(|| {
+                    Fail::conflict(
+                        format!("document {:?} spans[{i}].id", doc.id),
+                        "span has no id",
+                    )
+                })?;
+                let author = author_of(
+                    &self.tx,
+                    &mut self.authors,
+                    self.now,
+                    span.author.as_deref(),
+                )?;
+                bind(&rowid)?;
+                bind(&uid)?;
+                bind(&revision)?;
+                bind(&(span.start as i64))?;
+                bind(&(span.end as i64))?;
+                bind(&span.label)?;
+                bind(&span.layer.as_deref().unwrap_or(glossa_core::GOLD_LAYER))?;
+                bind(&attrs_json(&span.attrs)?)?;
+                bind(&span.note)?;
+                bind(&author)?;
+                bind(&self.now)?;
+                bind(&self.now)?;
+                bind(&checked.span_text(i))?;
+            }
+            insert.raw_execute()?;
+            // One statement's rows take consecutive ids, ending at the last insert's.
+            let first = self.tx.last_insert_rowid() - chunk.len() as i64 + 1;
+            for (j, span) in chunk.iter().enumerate() {
+                if let Some(uid) = span.uid.as_deref() {
+                    ids.insert(uid, first + j as i64);
+                }
+            }
         }
-        drop(insert);
         for (i, rel) in doc.relations.iter().enumerate() {
             let span = |uid: &str, side: &str| {
                 ids.get(uid).copied().ok_or_else(|| {
@@ -220,7 +242,7 @@ impl ImportBatch<'_> {
     /// and those whose text is gone stay on the old revision (orphaned).
     pub fn update_document(
         &mut self,
-        doc: &AnnotatedDocument,
+        doc: &CheckedDocument,
         source_path: Option<&str>,
         replace_annotations: bool,
     ) -> Result<(), StoreError> {
@@ -230,10 +252,11 @@ impl ImportBatch<'_> {
 
     fn update_inner(
         &mut self,
-        doc: &AnnotatedDocument,
+        checked: &CheckedDocument,
         source_path: Option<&str>,
         replace: bool,
     ) -> FResult<()> {
+        let doc = checked.doc();
         let (rowid, old_rev) = self
             .existing(&doc.id)?
             .ok_or_else(|| Fail::not_found(format!("document {:?}", doc.id)))?;
@@ -241,7 +264,6 @@ impl ImportBatch<'_> {
             .tx
             .prepare_cached("SELECT text FROM revisions WHERE doc = ?1 AND number = ?2")?
             .query_row(params![rowid, old_rev], |r| r.get(0))?;
-        let index = OffsetIndex::new(&doc.text);
         let revision = if old_text == doc.text {
             old_rev
         } else {
@@ -268,7 +290,7 @@ impl ImportBatch<'_> {
                 meta,
                 doc.status.as_str(),
                 revision,
-                index.len_codepoints() as i64,
+                checked.chars() as i64,
                 self.now
             ])?;
         self.counts.updated += 1;
@@ -276,7 +298,7 @@ impl ImportBatch<'_> {
             self.tx
                 .prepare_cached("DELETE FROM spans WHERE doc = ?1")?
                 .execute([rowid])?;
-            return self.insert_annotations(rowid, revision, &index, doc);
+            return self.insert_annotations(rowid, revision, checked);
         }
         if revision == old_rev {
             return Ok(());

@@ -34,6 +34,9 @@ use error::{FResult, Fail};
 /// `PRAGMA application_id` of a Glossa project ("GLSS").
 pub const APPLICATION_ID: i32 = 0x474C_5353;
 
+/// The page size of a new project file.
+pub const PAGE_SIZE: i64 = 16384;
+
 /// An open project file.
 #[derive(Debug)]
 pub struct Store {
@@ -68,6 +71,9 @@ impl Store {
             return Err(Fail::from(StoreErrorKind::AlreadyExists));
         }
         let mut conn = Connection::open(path)?;
+        // Before anything is written: 16 KiB pages suit rows holding whole texts, and make a
+        // bulk import markedly faster than the default 4 KiB (docs/performance.md).
+        conn.pragma_update(None, "page_size", PAGE_SIZE)?;
         configure(&conn)?;
         conn.pragma_update(None, "application_id", APPLICATION_ID)?;
         migrations::migrations().to_latest(&mut conn)?;

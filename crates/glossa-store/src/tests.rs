@@ -47,10 +47,14 @@ fn tricky_doc() -> AnnotatedDocument {
     doc
 }
 
+fn checked(doc: AnnotatedDocument) -> glossa_core::CheckedDocument {
+    doc.check(&Schema::news_default()).unwrap()
+}
+
 fn with_doc(path: &Path) -> Store {
     let mut store = Store::create(path, "test", &Schema::news_default()).unwrap();
     let mut batch = store.begin_import().unwrap();
-    batch.add_document(&tricky_doc(), None).unwrap();
+    batch.add_document(&checked(tricky_doc()), None).unwrap();
     batch.commit("ann", &serde_json::json!({})).unwrap();
     store
 }
@@ -167,6 +171,11 @@ fn schema_round_trips_and_project_uses_wal_and_foreign_keys() {
         .pragma_query_value(None, "foreign_keys", |r| r.get(0))
         .unwrap();
     assert_eq!((mode.as_str(), fk), ("wal", 1));
+    let page: i64 = store
+        .conn
+        .pragma_query_value(None, "page_size", |r| r.get(0))
+        .unwrap();
+    assert_eq!(page, PAGE_SIZE);
 }
 
 #[test]
@@ -175,10 +184,12 @@ fn dropped_import_leaves_nothing() {
     let mut store = Store::create(&path, "x", &Schema::news_default()).unwrap();
     {
         let mut batch = store.begin_import().unwrap();
-        batch.add_document(&tricky_doc(), None).unwrap();
+        batch.add_document(&checked(tricky_doc()), None).unwrap();
         assert!(batch.has_document("tricky").unwrap());
-        let e = batch.add_document(&tricky_doc(), None).unwrap_err();
-        assert!(matches!(e.kind, StoreErrorKind::Conflict(_)), "{e}");
+        let e = batch
+            .add_document(&checked(tricky_doc()), None)
+            .unwrap_err();
+        assert!(e.kind.is_duplicate(), "{e}");
     }
     assert_eq!(
         store.stats().unwrap(),
@@ -349,7 +360,7 @@ fn update_reanchors_or_replaces() {
     let mut batch = store.begin_import().unwrap();
     batch
         .update_document(
-            &AnnotatedDocument::plain("tricky", edited.clone()),
+            &checked(AnnotatedDocument::plain("tricky", edited.clone())),
             None,
             false,
         )
@@ -384,7 +395,9 @@ fn update_reanchors_or_replaces() {
     let mut batch = store.begin_import().unwrap();
     let mut replacement = AnnotatedDocument::plain("tricky", edited);
     replacement.spans = vec![span("x", 0, 8, "PERSON")];
-    batch.update_document(&replacement, None, true).unwrap();
+    batch
+        .update_document(&checked(replacement), None, true)
+        .unwrap();
     batch.commit("ann", &serde_json::json!({})).unwrap();
     let stats = store.stats().unwrap();
     assert_eq!(
