@@ -4,7 +4,9 @@
 use serde::{Deserialize, Serialize};
 
 use glossa_core::schema::check_bounds;
-use glossa_core::{Attrs, DocStatus, OffsetIndex, Operation, Relation, RelationId, Span, SpanId};
+use glossa_core::{
+    Attrs, DocStatus, Layer, OffsetIndex, Operation, Relation, RelationId, Span, SpanId,
+};
 use glossa_store::{NewRelation, NewSpan};
 
 use crate::error::{ApiError, ApiResult};
@@ -72,7 +74,10 @@ impl Project {
             start,
             end,
             label: req.label.clone(),
-            layer: req.layer.clone().unwrap_or_else(|| author.to_string()),
+            layer: req
+                .layer
+                .clone()
+                .unwrap_or_else(|| Layer::Annotator(author.to_string()).into()),
             attrs: req.attrs.clone(),
             note: req.note.clone(),
             text: index.slice(start, end)?.to_string(),

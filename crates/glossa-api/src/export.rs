@@ -6,6 +6,7 @@ use std::path::Path;
 
 use serde::Serialize;
 
+use glossa_core::Layer;
 use glossa_formats::native;
 use glossa_formats::FormatError;
 
@@ -29,7 +30,7 @@ pub enum LayerFilter {
     #[default]
     All,
     /// One layer: `gold` or an annotator's.
-    Layer(String),
+    Layer(Layer),
 }
 
 impl LayerFilter {
@@ -38,7 +39,7 @@ impl LayerFilter {
         if s == "all" {
             Self::All
         } else {
-            Self::Layer(s.to_string())
+            Self::Layer(Layer::parse(s))
         }
     }
 }

@@ -103,6 +103,17 @@ impl Project {
         Ok(self.store.span(id)?)
     }
 
+    /// A span's quote selector: its exact text with 32 code points of context on each side,
+    /// from the revision its offsets refer to (for re-anchoring and W3C exports).
+    pub fn quote(&self, id: glossa_core::SpanId) -> ApiResult<glossa_core::QuoteSelector> {
+        let span = self.store.span(id)?;
+        let text = self.store.revision_text(&span.doc_id, span.revision)?;
+        let index = glossa_core::OffsetIndex::new(&text);
+        Ok(glossa_core::QuoteSelector::new(
+            &index, span.start, span.end,
+        )?)
+    }
+
     /// Counts over the project (statuses as [`Project::documents`] shows them).
     pub fn stats(&self) -> ApiResult<Stats> {
         let mut stats = self.store.stats()?;

@@ -55,6 +55,10 @@ fn annotating_the_tricky_document_keeps_code_point_offsets() {
         .add_span("alice", &add("tricky", 194, 226, "CLAIM"))
         .unwrap();
     assert_eq!(claim.text, "500 soldiers crossed the border.");
+    let quote = p.quote(claim.id).unwrap();
+    assert_eq!(quote.exact, claim.text);
+    assert!(quote.prefix.ends_with("claim: “"), "{quote:?}");
+    assert_eq!(quote.suffix.chars().count(), 32);
     let view = p.document("tricky").unwrap();
     let text = &view.document.text;
     for s in &view.spans {

@@ -114,3 +114,21 @@ pub fn document(
     }
     doc
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn generated_documents_are_valid_and_non_ascii() {
+        let schema = glossa_core::Schema::news_default();
+        let mut rng = fastrand::Rng::with_seed(7);
+        for n in 0..50 {
+            let doc = document(&mut rng, n, 2_000, 20);
+            assert!(!doc.text.is_ascii());
+            assert!(doc.text.chars().count() >= 2_000);
+            assert_eq!(doc.spans.len(), 20);
+            doc.clone().check(&schema).unwrap();
+        }
+    }
+}

@@ -9,6 +9,54 @@ use serde::{Deserialize, Serialize};
 /// the annotator who owns it.
 pub const GOLD_LAYER: &str = "gold";
 
+/// Whose annotations a span belongs to: the adjudicated gold layer, or one annotator's
+/// (named after them). Stored and exported as its name.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(into = "String", from = "String")]
+pub enum Layer {
+    /// The adjudicated reference layer, `gold`.
+    Gold,
+    /// An annotator's own layer.
+    Annotator(String),
+}
+
+impl Layer {
+    /// The layer called `name` (`gold` is the gold layer).
+    pub fn parse(name: &str) -> Self {
+        if name == GOLD_LAYER {
+            Self::Gold
+        } else {
+            Self::Annotator(name.to_string())
+        }
+    }
+
+    /// Its name.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Gold => GOLD_LAYER,
+            Self::Annotator(name) => name,
+        }
+    }
+}
+
+impl From<String> for Layer {
+    fn from(name: String) -> Self {
+        Self::parse(&name)
+    }
+}
+
+impl From<Layer> for String {
+    fn from(layer: Layer) -> Self {
+        layer.as_str().to_string()
+    }
+}
+
+impl fmt::Display for Layer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// A span's attributes, by name. Values are JSON scalars, typed by the schema.
 pub type Attrs = BTreeMap<String, serde_json::Value>;
 

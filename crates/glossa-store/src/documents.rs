@@ -188,6 +188,22 @@ impl Store {
         run().map_err(|f| f.at(&self.path))
     }
 
+    /// The text of revision `number` of document `doc_id`.
+    pub fn revision_text(&self, doc_id: &str, number: u32) -> Result<String, StoreError> {
+        let run = || -> FResult<String> {
+            let (doc, _) = document_key(&self.conn, doc_id)?;
+            self.conn
+                .query_row(
+                    "SELECT text FROM revisions WHERE doc = ?1 AND number = ?2",
+                    rusqlite::params![doc, number],
+                    |r| r.get(0),
+                )
+                .optional()?
+                .ok_or_else(|| Fail::not_found(format!("revision {number} of document {doc_id:?}")))
+        };
+        run().map_err(|f| f.at(&self.path))
+    }
+
     /// Every author, in order of first appearance.
     pub fn authors(&self) -> Result<Vec<Author>, StoreError> {
         let run = || -> FResult<Vec<Author>> {
