@@ -1,20 +1,13 @@
 #!/usr/bin/env bash
-# Builds Glossa and runs the main job on the sample article: creates a project, imports the
-# reference annotation, shows it, and exports it as native JSONL. (The desktop window arrives
-# with the next milestone; this is the command-line round trip until then.)
+# Sets up, builds and launches the Glossa desktop app. On first run it creates a default
+# project (in the app-data folder) holding the sample article, and asks your name.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-if ! command -v cc >/dev/null; then
-  apt-get update && apt-get install -y --no-install-recommends build-essential pkg-config
+scripts/setup.sh
+(cd ui && npm run build)
+cargo build --release --locked -p glossa-app --features tauri/custom-protocol
+if [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ]; then
+  echo "No display: starting Glossa under Xvfb (invisible). Run this from a desktop session to see it." >&2
+  exec xvfb-run -a target/release/glossa-app
 fi
-cargo build --release --locked -p glossa-cli
-glossa=target/release/glossa
-work=${GLOSSA_DEMO_DIR:-target/demo}
-mkdir -p "$work"
-rm -f "$work/sample.glossa" "$work/sample.glossa-wal" "$work/sample.glossa-shm"
-$glossa init "$work/sample.glossa" --name "Sample article"
-$glossa import "$work/sample.glossa" tests/fixtures/kursk-dprk-pows.gold.jsonl tests/fixtures/tricky.gold.jsonl
-$glossa docs "$work/sample.glossa"
-$glossa show "$work/sample.glossa" kursk-dprk-pows
-$glossa export "$work/sample.glossa" --format jsonl --out "$work/sample.jsonl"
-echo "Project: $work/sample.glossa   Export: $work/sample.jsonl"
+exec target/release/glossa-app

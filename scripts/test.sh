@@ -1,18 +1,18 @@
 #!/usr/bin/env bash
-# Sets up what the tests need and runs every test: formatting, lints, the benchmark smoke run,
-# and all crates' unit, integration and snapshot tests. Used by .ci/run.
+# Sets up what the tests need and runs every test: formatting, lints, type checks, the Rust
+# unit, integration and snapshot tests (with the TypeScript-types drift check), the UI's unit
+# tests, and a benchmark smoke run. Used by .ci/run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if ! command -v cargo >/dev/null; then
-  echo "cargo is required (install Rust with rustup)" >&2
-  exit 1
-fi
-# A C compiler builds the bundled SQLite.
-if ! command -v cc >/dev/null; then
-  apt-get update && apt-get install -y --no-install-recommends build-essential pkg-config
-fi
+scripts/setup.sh --with-test-tools
 rustup component add rustfmt clippy >/dev/null 2>&1 || true
+
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+
+echo "== UI: type check and build (the app embeds ui/dist)"
+(cd ui && npm run check && npm run build)
 
 echo "== format and lints"
 cargo fmt --all -- --check
@@ -21,9 +21,14 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 echo "== benchmark smoke run (small corpus; figures come from scripts/bench.sh)"
 cargo run --locked -q -p glossa-bench -- --docs 200 --runs 1 --ops 20 >/dev/null
 
-echo "== tests"
-log=$(mktemp)
-trap 'rm -f "$log"' EXIT
-cargo test --workspace --locked 2>&1 | tee "$log"
-# One closing line over every test binary (cargo prints one "test result" line per binary).
-awk '/^test result:/ { p += $4; f += $6; s += $8 } END { printf "tests: %d passed, %d failed, %d skipped\n", p, f, s }' "$log"
+echo "== Rust tests"
+cargo test --workspace --locked 2>&1 | tee -a "$log"
+
+echo "== UI unit tests"
+(cd ui && npm run test:unit) 2>&1 | tee -a "$log"
+
+# One closing line over every runner: cargo prints "test result: ok. N passed; N failed; …"
+# per binary, node's test runner "# pass N" and "# fail N".
+awk '/^test result:/ { p += $4; f += $6; s += $8 }
+     /^# pass / { p += $3 } /^# fail / { f += $3 } /^# skipped / { s += $3 }
+     END { printf "tests: %d passed, %d failed, %d skipped\n", p, f, s }' "$log"

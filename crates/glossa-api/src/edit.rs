@@ -2,6 +2,7 @@
 //! text, saved at once as one operation, and undoable per author.
 
 use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
 use glossa_core::schema::check_bounds;
 use glossa_core::{
@@ -13,7 +14,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::project::Project;
 
 /// A span to add. Offsets are code points.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct AddSpan {
     /// The document.
     pub doc_id: String,
@@ -35,7 +36,7 @@ pub struct AddSpan {
 }
 
 /// Changes to a span; `None` leaves a field as it is.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
 pub struct SpanPatch {
     /// New label.
     #[serde(default)]

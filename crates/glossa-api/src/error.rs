@@ -2,12 +2,13 @@
 //! message a person can act on (it names the file, line and field where there is one).
 
 use serde::Serialize;
+use ts_rs::TS;
 
 use glossa_formats::FormatError;
 use glossa_store::{StoreError, StoreErrorKind};
 
 /// What kind of failure, for a UI to branch on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorCode {
     /// A document, span, relation or file that does not exist.
@@ -27,7 +28,7 @@ pub enum ErrorCode {
 }
 
 /// An API failure.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error, TS)]
 #[error("{message}")]
 pub struct ApiError {
     /// What kind of failure.

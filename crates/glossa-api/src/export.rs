@@ -3,6 +3,7 @@
 
 use std::io::{BufWriter, Write};
 use std::path::Path;
+use ts_rs::TS;
 
 use serde::Serialize;
 
@@ -23,7 +24,7 @@ pub enum ExportFormat {
 }
 
 /// Which spans to export.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum LayerFilter {
     /// Every layer.
@@ -54,7 +55,7 @@ pub struct ExportOptions {
 }
 
 /// What an export wrote.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, TS)]
 pub struct ExportReport {
     /// Documents written.
     pub documents: u64,

@@ -9,8 +9,9 @@ use std::io::BufReader;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{sync_channel, SyncSender};
 use std::sync::Arc;
+use ts_rs::TS;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use glossa_core::{AnnotatedDocument, CheckedDocument, Schema, GOLD_LAYER};
 use glossa_formats::native::NativeReader;
@@ -22,7 +23,7 @@ use crate::error::{ApiError, ApiResult, ErrorCode};
 use crate::project::Project;
 
 /// Which reader to use.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum ImportFormat {
     /// By extension: `.txt` and `.md` are text, `.jsonl` is native JSONL.
@@ -53,7 +54,8 @@ impl ImportFormat {
 }
 
 /// How to import.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(default)]
 pub struct ImportOptions {
     /// Which reader.
     pub format: ImportFormat,
@@ -77,7 +79,7 @@ impl Default for ImportOptions {
 }
 
 /// A record that was skipped.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct Skipped {
     /// The file.
     pub file: String,
@@ -88,7 +90,7 @@ pub struct Skipped {
 }
 
 /// What an import did.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, TS)]
 pub struct ImportReport {
     /// Files read.
     pub files: u64,
@@ -101,7 +103,7 @@ pub struct ImportReport {
 }
 
 /// Progress of a running import, reported after each document.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
 pub struct ImportProgress {
     /// Bytes of input read so far (whole files).
     pub bytes_done: u64,

@@ -5,18 +5,21 @@
 //! - [`edit`]: span and relation edits, document status, undo and redo.
 //! - [`import`]: import files and folders atomically, with `--skip-invalid` and `--update`.
 //! - [`export`]: export to a writer or, atomically, to a file.
+//! - [`settings`]: the desktop app's settings and its default project.
 
 pub mod edit;
 mod error;
 pub mod export;
 pub mod import;
 pub mod project;
+pub mod settings;
 
 pub use edit::{AddSpan, SpanPatch};
 pub use error::{ApiError, ApiResult, ErrorCode};
 pub use export::{ExportFormat, ExportOptions, ExportReport, LayerFilter};
 pub use import::{ImportFormat, ImportOptions, ImportProgress, ImportReport, Skipped};
-pub use project::Project;
+pub use project::{Project, ProjectInfo};
+pub use settings::{Session, Settings};
 
 pub use glossa_core as core;
 pub use glossa_store::{ImportCounts, Stats};

@@ -1,11 +1,24 @@
 //! [`Project`]: an open project file, its documents, schema and statistics.
 
 use std::path::Path;
+use ts_rs::TS;
 
 use glossa_core::{DocumentSummary, DocumentView, Operation, Schema};
 use glossa_store::{Stats, Store};
+use serde::Serialize;
 
 use crate::error::{ApiError, ApiResult};
+
+/// What a front end shows about the open project.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct ProjectInfo {
+    /// The project's name.
+    pub name: String,
+    /// The project file.
+    pub path: String,
+    /// Its label schema.
+    pub schema: Schema,
+}
 
 /// An open project.
 #[derive(Debug)]
@@ -40,6 +53,15 @@ impl Project {
     /// The project's name.
     pub fn name(&self) -> ApiResult<String> {
         Ok(self.store.name()?)
+    }
+
+    /// Name, file and schema.
+    pub fn info(&self) -> ApiResult<ProjectInfo> {
+        Ok(ProjectInfo {
+            name: self.name()?,
+            path: self.path().display().to_string(),
+            schema: self.schema.clone(),
+        })
     }
 
     /// The label schema.

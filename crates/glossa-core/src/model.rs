@@ -2,6 +2,7 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
+use ts_rs::TS;
 
 use serde::{Deserialize, Serialize};
 
@@ -11,8 +12,9 @@ pub const GOLD_LAYER: &str = "gold";
 
 /// Whose annotations a span belongs to: the adjudicated gold layer, or one annotator's
 /// (named after them). Stored and exported as its name.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, TS)]
 #[serde(into = "String", from = "String")]
+#[ts(type = "string")]
 pub enum Layer {
     /// The adjudicated reference layer, `gold`.
     Gold,
@@ -61,17 +63,17 @@ impl fmt::Display for Layer {
 pub type Attrs = BTreeMap<String, serde_json::Value>;
 
 /// A span's stable internal id (unique within a project).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, TS)]
 #[serde(transparent)]
 pub struct SpanId(pub i64);
 
 /// A relation's stable internal id (unique within a project).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, TS)]
 #[serde(transparent)]
 pub struct RelationId(pub i64);
 
 /// Where a document stands in the annotation work.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum DocStatus {
     /// Not started.
@@ -120,7 +122,7 @@ impl fmt::Display for DocStatus {
 }
 
 /// A document at its current revision.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct Document {
     /// Stable, user-visible id (for a file, its stem).
     pub id: String,
@@ -139,7 +141,7 @@ pub struct Document {
 }
 
 /// One stored version of a document's text. Revisions never change; spans point at one.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct Revision {
     /// 1 for the imported text, then counting up.
     pub number: u32,
@@ -150,7 +152,7 @@ pub struct Revision {
 }
 
 /// A named person who annotates; their layer carries their name.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct Author {
     /// The name, unique in a project.
     pub name: String,
@@ -159,7 +161,7 @@ pub struct Author {
 }
 
 /// One line of a document list.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct DocumentSummary {
     /// Document id.
     pub id: String,
@@ -176,7 +178,7 @@ pub struct DocumentSummary {
 }
 
 /// A document with all its spans and relations.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct DocumentView {
     /// The document.
     pub document: Document,
@@ -187,7 +189,7 @@ pub struct DocumentView {
 }
 
 /// A labeled range of a document's text.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct Span {
     /// Internal id.
     pub id: SpanId,
@@ -221,7 +223,7 @@ pub struct Span {
 }
 
 /// A labeled link from one span to another.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct Relation {
     /// Internal id.
     pub id: RelationId,
@@ -238,7 +240,7 @@ pub struct Relation {
 }
 
 /// What an operation did.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum OpKind {
     /// A span was created.
@@ -309,7 +311,7 @@ impl OpKind {
 }
 
 /// One entry of the append-only history.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct Operation {
     /// Sequence number, increasing.
     pub id: i64,

@@ -273,6 +273,29 @@ mod tests {
         check_all(TRICKY);
     }
 
+    /// The web view's converter (`ui/src/lib/offsets.ts`) is tested against this table of the
+    /// tricky sample; the committed copy must match what this module computes.
+    /// `UPDATE_FIXTURES=1 cargo test -p glossa-core` rewrites it.
+    #[test]
+    fn ui_offset_fixture_matches() {
+        let idx = OffsetIndex::new(TRICKY);
+        let table: Vec<usize> = (0..=idx.len_codepoints())
+            .map(|cp| idx.cp_to_utf16(cp).unwrap())
+            .collect();
+        let fixture =
+            serde_json::json!({ "text": TRICKY, "cp_to_utf16": table }).to_string() + "\n";
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../ui/tests/fixtures/tricky-offsets.json");
+        if std::env::var_os("UPDATE_FIXTURES").is_some() {
+            std::fs::write(&path, &fixture).unwrap();
+        }
+        assert_eq!(
+            std::fs::read_to_string(&path).unwrap(),
+            fixture,
+            "run UPDATE_FIXTURES=1 cargo test -p glossa-core"
+        );
+    }
+
     #[test]
     fn rejects_offsets_inside_characters() {
         let idx = OffsetIndex::new("a😀b");

@@ -3,6 +3,7 @@
 //! document's text changes.
 
 use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
 use crate::error::CoreError;
 use crate::offsets::OffsetIndex;
@@ -11,7 +12,7 @@ use crate::offsets::OffsetIndex;
 pub const QUOTE_CONTEXT: usize = 32;
 
 /// A span's exact text with up to [`QUOTE_CONTEXT`] code points of prefix and suffix.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default, TS)]
 pub struct QuoteSelector {
     /// The covered text.
     pub exact: String,

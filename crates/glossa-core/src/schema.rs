@@ -3,6 +3,7 @@
 //! the spans and relations made under it.
 
 use std::collections::BTreeSet;
+use ts_rs::TS;
 
 use serde::{Deserialize, Serialize};
 
@@ -10,7 +11,7 @@ use crate::error::{CoreError, CoreErrorKind};
 use crate::model::Attrs;
 
 /// A project's label schema.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(deny_unknown_fields)]
 pub struct Schema {
     /// Display name.
@@ -23,7 +24,7 @@ pub struct Schema {
 }
 
 /// What kind of thing a label marks.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum LabelKind {
     /// A named entity (PERSON, ORG, …).
@@ -35,7 +36,7 @@ pub enum LabelKind {
 }
 
 /// One span label.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(deny_unknown_fields)]
 pub struct LabelDef {
     /// The label's name, as exported (`PERSON`).
@@ -56,7 +57,7 @@ pub struct LabelDef {
 }
 
 /// One attribute of a label.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct AttributeDef {
     /// Attribute name (`checkworthiness`).
     pub name: String,
@@ -69,7 +70,7 @@ pub struct AttributeDef {
 }
 
 /// An attribute's value type.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum AttrKind {
     /// One of a fixed set of strings.
@@ -84,7 +85,7 @@ pub enum AttrKind {
 }
 
 /// A relation type and the labels its arguments may have.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(deny_unknown_fields)]
 pub struct RelationDef {
     /// Relation name (`ATTRIBUTED_TO`).
@@ -100,7 +101,7 @@ pub struct RelationDef {
 
 /// Allowed argument labels: a span fits if its label is listed or its label's kind is listed.
 /// Both empty means any span.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default, TS)]
 #[serde(deny_unknown_fields)]
 pub struct ArgConstraint {
     /// Allowed label names.

@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 use std::path::Path;
+use ts_rs::TS;
 
 use glossa_core::{anchor, CheckedDocument, OffsetIndex, QuoteSelector};
 use rusqlite::{params, OptionalExtension, Transaction};
@@ -14,7 +15,7 @@ use crate::rows::{attrs_json, author_id};
 use crate::{now, Store, StoreError, StoreErrorKind};
 
 /// What an import wrote.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, TS)]
 pub struct ImportCounts {
     /// New documents.
     pub documents: u64,

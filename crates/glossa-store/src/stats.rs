@@ -1,6 +1,7 @@
 //! Project statistics: counts of documents, spans, relations and operations.
 
 use std::collections::BTreeMap;
+use ts_rs::TS;
 
 use serde::Serialize;
 
@@ -8,7 +9,7 @@ use crate::error::FResult;
 use crate::{Store, StoreError};
 
 /// Counts over a whole project.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, TS)]
 pub struct Stats {
     /// Documents.
     pub documents: u64,

@@ -1,0 +1,175 @@
+//! The Tauri commands: each a few lines over `glossa-api`. Offsets are code points; the web
+//! view converts to and from UTF-16 in `ui/src/lib/offsets.ts`.
+
+use std::path::PathBuf;
+
+use glossa_api::core::{
+    DocStatus, DocumentSummary, DocumentView, Operation, Relation, RelationId, Schema, Span, SpanId,
+};
+use glossa_api::{
+    AddSpan, ApiResult, ExportOptions, ExportReport, ImportOptions, ImportReport, LayerFilter,
+    Project, ProjectInfo, Session, SpanPatch, Stats,
+};
+use tauri::State;
+
+use crate::state::AppState;
+
+/// Opens the most recent project (or the default one, created with the samples on first run).
+#[tauri::command]
+pub fn start(state: State<'_, AppState>) -> ApiResult<Session> {
+    let recent = state
+        .settings()?
+        .recent
+        .first()
+        .map(PathBuf::from)
+        .filter(|p| p.exists());
+    let project = match recent {
+        Some(path) => {
+            Project::open(&path).or_else(|_| Project::open_or_create_default(&state.dir))?
+        }
+        None => Project::open_or_create_default(&state.dir)?,
+    };
+    let project = state.set_project(project)?;
+    Ok(Session {
+        project,
+        author: state.settings()?.author.clone(),
+    })
+}
+
+/// Sets and saves the annotator's name.
+#[tauri::command]
+pub fn set_author(state: State<'_, AppState>, name: String) -> ApiResult<String> {
+    let mut settings = state.settings()?;
+    settings.set_author(&name)?;
+    settings.save(&state.dir)?;
+    Ok(settings.author.clone().unwrap_or_default())
+}
+
+/// Opens a project file.
+#[tauri::command]
+pub fn open_project(state: State<'_, AppState>, path: PathBuf) -> ApiResult<ProjectInfo> {
+    state.set_project(Project::open(&path)?)
+}
+
+/// Creates a project file with the default schema and opens it.
+#[tauri::command]
+pub fn create_project(
+    state: State<'_, AppState>,
+    path: PathBuf,
+    name: String,
+) -> ApiResult<ProjectInfo> {
+    state.set_project(Project::create(&path, &name, None)?)
+}
+
+/// Recently opened projects, newest first.
+#[tauri::command]
+pub fn recent_projects(state: State<'_, AppState>) -> ApiResult<Vec<String>> {
+    Ok(state.settings()?.recent.clone())
+}
+
+/// The document list.
+#[tauri::command]
+pub fn list_documents(state: State<'_, AppState>) -> ApiResult<Vec<DocumentSummary>> {
+    state.with_project(|p| p.documents())
+}
+
+/// One document with its spans and relations.
+#[tauri::command]
+pub fn get_document(state: State<'_, AppState>, doc_id: String) -> ApiResult<DocumentView> {
+    state.with_project(|p| p.document(&doc_id))
+}
+
+/// Adds a span as the current annotator.
+#[tauri::command]
+pub fn add_span(state: State<'_, AppState>, req: AddSpan) -> ApiResult<Span> {
+    state.as_author(|p, a| p.add_span(a, &req))
+}
+
+/// Changes a span.
+#[tauri::command]
+pub fn update_span(state: State<'_, AppState>, id: SpanId, patch: SpanPatch) -> ApiResult<Span> {
+    state.as_author(|p, a| p.update_span(a, id, &patch))
+}
+
+/// Deletes a span and its relations.
+#[tauri::command]
+pub fn delete_span(state: State<'_, AppState>, id: SpanId) -> ApiResult<Span> {
+    state.as_author(|p, a| p.delete_span(a, id))
+}
+
+/// Links two spans.
+#[tauri::command]
+pub fn add_relation(
+    state: State<'_, AppState>,
+    from: SpanId,
+    to: SpanId,
+    label: String,
+) -> ApiResult<Relation> {
+    state.as_author(|p, a| p.add_relation(a, from, to, &label))
+}
+
+/// Deletes a relation.
+#[tauri::command]
+pub fn delete_relation(state: State<'_, AppState>, id: RelationId) -> ApiResult<Relation> {
+    state.as_author(|p, a| p.delete_relation(a, id))
+}
+
+/// Undoes the annotator's latest edit.
+#[tauri::command]
+pub fn undo(state: State<'_, AppState>) -> ApiResult<Option<Operation>> {
+    state.as_author(|p, a| p.undo(a))
+}
+
+/// Redoes the annotator's latest undone edit.
+#[tauri::command]
+pub fn redo(state: State<'_, AppState>) -> ApiResult<Option<Operation>> {
+    state.as_author(|p, a| p.redo(a))
+}
+
+/// Sets a document's status.
+#[tauri::command]
+pub fn set_status(state: State<'_, AppState>, doc_id: String, status: DocStatus) -> ApiResult<()> {
+    state.as_author(|p, a| p.set_status(a, &doc_id, status))
+}
+
+/// The label schema.
+#[tauri::command]
+pub fn get_schema(state: State<'_, AppState>) -> ApiResult<Schema> {
+    state.with_project(|p| Ok(p.schema().clone()))
+}
+
+/// Replaces the label schema.
+#[tauri::command]
+pub fn set_schema(state: State<'_, AppState>, schema: Schema) -> ApiResult<Schema> {
+    state.with_project(|p| p.set_schema(schema).map(|()| p.schema().clone()))
+}
+
+/// Imports files or folders as the current annotator.
+#[tauri::command]
+pub async fn import_files(
+    state: State<'_, AppState>,
+    paths: Vec<PathBuf>,
+    options: ImportOptions,
+) -> ApiResult<ImportReport> {
+    state.with_project(|p| p.import(&paths, &options, &mut |_| {}))
+}
+
+/// Exports to a file.
+#[tauri::command]
+pub async fn export_file(
+    state: State<'_, AppState>,
+    path: PathBuf,
+    layer: String,
+) -> ApiResult<ExportReport> {
+    let opts = ExportOptions {
+        layer: LayerFilter::parse(&layer),
+        ..ExportOptions::default()
+    };
+    state.with_project(|p| p.export_to_path(&path, &opts))
+}
+
+/// Project statistics.
+#[tauri::command]
+pub fn get_stats(state: State<'_, AppState>) -> ApiResult<Stats> {
+    state.with_project(|p| p.stats())
+}

@@ -1,0 +1,81 @@
+// The only module that talks to the Rust backend. Every call is a Tauri command of
+// src-tauri/src/commands.rs; every type comes from ./types (generated from Rust by ts-rs).
+import { invoke } from "@tauri-apps/api/core";
+import { open as openDialog, save as saveDialog } from "@tauri-apps/plugin-dialog";
+
+import type { AddSpan } from "./types/AddSpan";
+import type { ApiError } from "./types/ApiError";
+import type { DocStatus } from "./types/DocStatus";
+import type { DocumentSummary } from "./types/DocumentSummary";
+import type { DocumentView } from "./types/DocumentView";
+import type { ExportReport } from "./types/ExportReport";
+import type { ImportOptions } from "./types/ImportOptions";
+import type { ImportReport } from "./types/ImportReport";
+import type { Operation } from "./types/Operation";
+import type { ProjectInfo } from "./types/ProjectInfo";
+import type { Relation } from "./types/Relation";
+import type { Schema } from "./types/Schema";
+import type { Session } from "./types/Session";
+import type { Span } from "./types/Span";
+import type { SpanPatch } from "./types/SpanPatch";
+import type { Stats } from "./types/Stats";
+
+/** A failed call: the backend's ApiError, as an Error a component can show. */
+export class BackendError extends Error {
+  readonly code: ApiError["code"];
+  constructor(error: ApiError) {
+    super(error.message);
+    this.code = error.code;
+  }
+}
+
+function isApiError(e: unknown): e is ApiError {
+  return typeof e === "object" && e !== null && "code" in e && "message" in e;
+}
+
+async function call<T>(command: string, args: Record<string, unknown> = {}): Promise<T> {
+  try {
+    return await invoke<T>(command, args);
+  } catch (e) {
+    throw isApiError(e) ? new BackendError(e) : new BackendError({ code: "internal", message: String(e) });
+  }
+}
+
+export const backend = {
+  start: () => call<Session>("start"),
+  setAuthor: (name: string) => call<string>("set_author", { name }),
+  openProject: (path: string) => call<ProjectInfo>("open_project", { path }),
+  createProject: (path: string, name: string) => call<ProjectInfo>("create_project", { path, name }),
+  recentProjects: () => call<string[]>("recent_projects"),
+  listDocuments: () => call<DocumentSummary[]>("list_documents"),
+  getDocument: (docId: string) => call<DocumentView>("get_document", { docId }),
+  addSpan: (req: AddSpan) => call<Span>("add_span", { req }),
+  updateSpan: (id: number, patch: SpanPatch) => call<Span>("update_span", { id, patch }),
+  deleteSpan: (id: number) => call<Span>("delete_span", { id }),
+  addRelation: (from: number, to: number, label: string) => call<Relation>("add_relation", { from, to, label }),
+  deleteRelation: (id: number) => call<Relation>("delete_relation", { id }),
+  undo: () => call<Operation | null>("undo"),
+  redo: () => call<Operation | null>("redo"),
+  setStatus: (docId: string, status: DocStatus) => call<null>("set_status", { docId, status }),
+  getSchema: () => call<Schema>("get_schema"),
+  setSchema: (schema: Schema) => call<Schema>("set_schema", { schema }),
+  importFiles: (paths: string[], options: ImportOptions) => call<ImportReport>("import_files", { paths, options }),
+  exportFile: (path: string, layer: string) => call<ExportReport>("export_file", { path, layer }),
+  stats: () => call<Stats>("get_stats"),
+};
+
+/** File dialogs (the dialog plugin): the chosen path(s), or null when cancelled. */
+export const dialogs = {
+  openProject: async (): Promise<string | null> =>
+    (await openDialog({ multiple: false, filters: [{ name: "Glossa project", extensions: ["glossa"] }] })) as string | null,
+  saveProject: (): Promise<string | null> =>
+    saveDialog({ filters: [{ name: "Glossa project", extensions: ["glossa"] }], defaultPath: "project.glossa" }),
+  importFiles: async (): Promise<string[] | null> =>
+    (await openDialog({
+      multiple: true,
+      filters: [{ name: "Documents", extensions: ["txt", "md", "jsonl"] }],
+    })) as string[] | null,
+  importFolder: async (): Promise<string | null> => (await openDialog({ directory: true })) as string | null,
+  exportFile: (): Promise<string | null> =>
+    saveDialog({ filters: [{ name: "JSONL", extensions: ["jsonl"] }], defaultPath: "export.jsonl" }),
+};

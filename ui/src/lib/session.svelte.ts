@@ -1,0 +1,71 @@
+// App-wide state: the session (project, annotator), the document list, the current screen,
+// and messages. Components read it and call these functions; only ../api talks to Rust.
+import { backend, BackendError } from "../api/backend";
+import type { DocumentSummary } from "../api/types/DocumentSummary";
+import type { ProjectInfo } from "../api/types/ProjectInfo";
+
+export type Screen = "projects" | "documents" | "annotate" | "schema";
+
+export const app = $state({
+  screen: "documents" as Screen,
+  project: null as ProjectInfo | null,
+  author: null as string | null,
+  documents: [] as DocumentSummary[],
+  docId: null as string | null,
+  message: null as { text: string; error: boolean } | null,
+  dialog: null as "import" | "export" | null,
+  ready: false,
+});
+
+let messageTimer: ReturnType<typeof setTimeout> | undefined;
+
+/** Shows a short message (errors stay until replaced). */
+export function notify(text: string, error = false): void {
+  app.message = { text, error };
+  clearTimeout(messageTimer);
+  if (!error) messageTimer = setTimeout(() => (app.message = null), 4000);
+}
+
+/** Runs `f`, reporting a failure as an error message; returns undefined on failure. */
+export async function attempt<T>(f: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await f();
+  } catch (e) {
+    notify(e instanceof BackendError ? e.message : String(e), true);
+    return undefined;
+  }
+}
+
+export async function start(): Promise<void> {
+  const session = await attempt(() => backend.start());
+  if (!session) return;
+  app.project = session.project;
+  app.author = session.author;
+  await refreshDocuments();
+  app.ready = true;
+}
+
+export async function refreshDocuments(): Promise<void> {
+  const docs = await attempt(() => backend.listDocuments());
+  if (docs) app.documents = docs;
+}
+
+export async function setProject(info: ProjectInfo | undefined): Promise<void> {
+  if (!info) return;
+  app.project = info;
+  app.docId = null;
+  app.screen = "documents";
+  await refreshDocuments();
+  notify(`Opened ${info.name}`);
+}
+
+export function openDocument(id: string): void {
+  app.docId = id;
+  app.screen = "annotate";
+}
+
+/** The document `step` places after (or before) the open one, if any. */
+export function neighbour(step: number): string | null {
+  const i = app.documents.findIndex((d) => d.id === app.docId);
+  return app.documents[i + step]?.id ?? null;
+}
