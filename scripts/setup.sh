@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 
 packages=(libwebkit2gtk-4.1-dev libsoup-3.0-dev libjavascriptcoregtk-4.1-dev librsvg2-dev
   libayatana-appindicator3-dev build-essential pkg-config libssl-dev xvfb xauth x11-utils
-  webkit2gtk-driver imagemagick chromium)
+  webkit2gtk-driver imagemagick chromium fonts-noto-core fonts-noto-cjk fonts-noto-color-emoji)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -40,13 +40,15 @@ export function snapToWords(text: string, start: number, end: number): [number, 
   while (start < end && /\s/.test(text[start] ?? "")) start++;
   while (end > start && /\s/.test(text[end - 1] ?? "")) end--;
   if (!words || start >= end) return [start, end];
-  for (const seg of words.segment(text.slice(Math.max(0, start - 64), Math.min(text.length, end + 64)))) {
-    const base = Math.max(0, start - 64);
+  const base = Math.max(0, start - 64);
+  let [s0, e0] = [start, end];
+  for (const seg of words.segment(text.slice(base, Math.min(text.length, end + 64)))) {
     const s = base + seg.index;
     const e = s + seg.segment.length;
     if (!seg.isWordLike) continue;
-    if (s < start && e > start) start = s;
-    if (s < end && e > end) end = e;
+    if (s < start && e > start) s0 = s;
+    if (s < end && e > end) e0 = e;
   }
+  [start, end] = [s0, e0];
   return [start, end];
 }

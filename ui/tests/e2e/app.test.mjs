@@ -1,0 +1,155 @@
+// The real window, end to end: the built app under tauri-driver and Xvfb, driven as a person
+// would (real pointer drags and key presses), checked through the UI and through `glossa
+// export` of the project file the app writes.
+import { test, after } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { clickAt, dataDir, defaultProject, dragSelect, glossa, launch, root, shots } from "./driver.mjs";
+
+const article = readFileSync(join(root, "tests/fixtures/kursk-dprk-pows.txt"), "utf8");
+const tricky = readFileSync(join(root, "tests/fixtures/tricky.txt"), "utf8");
+const cps = (s) => Array.from(s);
+const data = dataDir();
+const sessions = [];
+after(async () => {
+  for (const s of sessions) await s.close();
+});
+
+async function open(docTitle, browser) {
+  await (await browser.$("button=Documents")).click();
+  const link = await browser.$(`button=${docTitle}`);
+  await link.waitForExist({ timeout: 10000 });
+  await link.click();
+  await (await browser.$("[data-testid=doc-text] p")).waitForExist({ timeout: 10000 });
+}
+
+async function spanTexts(browser) {
+  return browser.execute(() => [...document.querySelectorAll("[data-testid=span-list] .entry")].map((e) => e.textContent));
+}
+
+async function relationCount(browser) {
+  return browser.execute(() => document.querySelectorAll("[data-testid=relation-list] li:not(.muted)").length);
+}
+
+function exported(layer) {
+  return glossa("export", defaultProject(data), "--format", "jsonl", "--layer", layer)
+    .trim().split("\n").filter(Boolean).map((l) => JSON.parse(l));
+}
+
+test("first run: the default project opens and asks the annotator's name once", async () => {
+  const s = await launch(data);
+  sessions.push(s);
+  const { browser } = s;
+  const name = await browser.$("[data-testid=author-name]");
+  await name.waitForExist({ timeout: 20000 });
+  await browser.saveScreenshot(join(shots, "first-run.png"));
+  await name.setValue("Ana");
+  await (await browser.$("button=Start annotating")).click();
+  await (await browser.$("[data-testid=author]")).waitUntil(async function () {
+    return (await this.getText()) === "Ana";
+  });
+  const docs = await browser.execute(() => [...document.querySelectorAll("[data-testid=doc-link]")].map((b) => b.textContent));
+  assert.deepEqual(docs, ["kursk-dprk-pows", "tricky"]);
+  await browser.saveScreenshot(join(shots, "documents.png"));
+});
+
+test("select text, apply labels by hotkey, set a CLAIM attribute, link it to its source", async () => {
+  const { browser } = sessions[0];
+  await open("kursk-dprk-pows", browser);
+  // "Volodymyr Zelenskyy" (1428..1447): drag across it, press 1 (PERSON).
+  await dragSelect(browser, article, 1428, 1447);
+  await (await browser.$("[data-testid=label-picker]")).waitForExist({ timeout: 5000 });
+  await browser.keys("1");
+  await browser.waitUntil(async () => (await spanTexts(browser)).includes("Volodymyr Zelenskyy"), { timeout: 5000 });
+  // The claim after "noting that" (1488..1600), dragged from inside its first word to inside
+  // its last: selection snaps to whole words. Press c (CLAIM).
+  await dragSelect(browser, article, 1490, 1598);
+  await browser.keys("c");
+  const claim = "Russian or North Korean forces often kill wounded North Korean soldiers to cover up their involvement in the war";
+  await browser.waitUntil(async () => (await spanTexts(browser)).includes(claim), { timeout: 5000 });
+  // The new claim is selected: its attributes are proper controls.
+  const worth = await browser.$("[data-attr=checkworthiness] select");
+  await worth.selectByAttribute("value", "CFS");
+  await browser.waitUntil(async () => exported("Ana")[0]?.spans.some((s) => s.attrs?.checkworthiness === "CFS"), { timeout: 5000 });
+  // r, then click the PERSON span: ATTRIBUTED_TO.
+  await browser.keys("r");
+  await clickAt(browser, article, 1432);
+  await browser.waitUntil(async () => (await relationCount(browser)) === 1, { timeout: 5000 });
+  await browser.saveScreenshot(join(shots, "annotate.png"));
+
+  const doc = exported("Ana").find((d) => d.id === "kursk-dprk-pows");
+  const person = doc.spans.find((s) => s.label === "PERSON");
+  const claimSpan = doc.spans.find((s) => s.label === "CLAIM");
+  assert.deepEqual([person.start, person.end, person.text], [1428, 1447, "Volodymyr Zelenskyy"]);
+  assert.deepEqual([claimSpan.start, claimSpan.end], [1488, 1600]);
+  assert.equal(claimSpan.attrs.checkworthiness, "CFS");
+  assert.deepEqual(doc.relations.map((r) => [r.from, r.to, r.label]), [[claimSpan.id, person.id, "ATTRIBUTED_TO"]]);
+});
+
+test("undo and redo through the operation log", async () => {
+  const { browser } = sessions[0];
+  await (await browser.$("[data-testid=doc-text]")).click();
+  await browser.keys(["Control", "z"]);
+  await browser.waitUntil(async () => (await relationCount(browser)) === 0, { timeout: 5000 });
+  await browser.keys(["Control", "Shift", "z"]);
+  await browser.waitUntil(async () => (await relationCount(browser)) === 1, { timeout: 5000 });
+  assert.equal(exported("Ana")[0].relations.length, 1);
+});
+
+test("quit and relaunch: everything is still there, and the name is remembered", async () => {
+  await sessions.shift().close();
+  const s = await launch(data);
+  sessions.push(s);
+  const { browser } = s;
+  await (await browser.$("[data-testid=doc-link]")).waitForExist({ timeout: 20000 });
+  assert.equal(await (await browser.$("[data-testid=author-name]")).isExisting(), false);
+  await open("kursk-dprk-pows", browser);
+  await browser.waitUntil(async () => (await spanTexts(browser)).length === 2, { timeout: 5000 });
+  assert.equal(await relationCount(browser), 1);
+});
+
+test("the tricky Unicode document: exact code-point offsets in glossa export", async () => {
+  const { browser } = sessions[0];
+  await open("tricky", browser);
+  const want = [
+    [13, 16, "1", "김정은"],
+    [194, 226, "c", "500 soldiers crossed the border."],
+    [240, 250, "1", "Zelenskyy\u0301"],
+    [315, 319, "2", "NATO"],
+  ];
+  for (const [start, end, key] of want) {
+    await dragSelect(browser, tricky, start, end);
+    await browser.keys(key);
+    await browser.pause(300);
+  }
+  await browser.saveScreenshot(join(shots, "tricky.png"));
+  const doc = exported("Ana").find((d) => d.id === "tricky");
+  assert.equal(doc.text, tricky);
+  const got = doc.spans.map((s) => [s.start, s.end, s.text]);
+  for (const s of doc.spans) assert.equal(cps(doc.text).slice(s.start, s.end).join(""), s.text);
+  assert.deepEqual(got, want.map(([a, b, , t]) => [a, b, t]));
+});
+
+test("document text is never HTML: markup in a document stays literal and runs nothing", async () => {
+  const { browser } = sessions[0];
+  const evil = '<img src=x onerror="window.__xss=1"> <script>window.__xss=2</script> </span><b>bold?</b> & done';
+  const file = join(data, "xss.jsonl");
+  writeFileSync(file, JSON.stringify({ id: "xss", text: evil }) + "\n");
+  glossa("import", defaultProject(data), file);
+  await open("xss", browser);
+  const result = await browser.execute(() => {
+    const text = document.querySelector("[data-testid=doc-text]");
+    return {
+      elements: [...text.querySelectorAll("*")].map((e) => e.tagName),
+      content: text.textContent,
+      xss: window.__xss ?? null,
+      imgs: document.querySelectorAll("img").length,
+    };
+  });
+  assert.deepEqual(result.elements, ["P"]);
+  assert.equal(result.content, evil);
+  assert.equal(result.xss, null);
+  assert.equal(result.imgs, 0);
+  await browser.saveScreenshot(join(shots, "xss.png"));
+});

@@ -1,0 +1,131 @@
+// Starts the built Glossa app under tauri-driver (WebKitWebDriver) and connects WebdriverIO.
+// The caller runs inside Xvfb (xvfb-run); every session gets the app-data folder it is given.
+import { spawn, spawnSync } from "node:child_process";
+import { mkdtempSync, mkdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { remote } from "webdriverio";
+
+export const root = resolve(import.meta.dirname, "../../..");
+export const app = join(root, "target/debug/glossa-app");
+export const cli = join(root, "target/debug/glossa");
+export const shots = join(root, "ui/tests/screenshots");
+mkdirSync(shots, { recursive: true });
+
+let port = 4444;
+
+/** A fresh app-data folder. */
+export function dataDir() {
+  return mkdtempSync(join(tmpdir(), "glossa-e2e-"));
+}
+
+/** The default project inside an app-data folder. */
+export function defaultProject(data) {
+  return join(data, "org.glossa.app", "default.glossa");
+}
+
+/** Launches the app with `data` as XDG_DATA_HOME; returns { browser, close }. */
+export async function launch(data) {
+  const p = port;
+  port += 2; // tauri-driver's own WebKitWebDriver listens on the next port
+  const driver = spawn("tauri-driver", ["--port", String(p), "--native-port", String(p + 1)], {
+    env: { ...process.env, XDG_DATA_HOME: data },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let log = "";
+  const keep = (d) => (log = (log + d).slice(-20000));
+  driver.stdout.on("data", keep);
+  driver.stderr.on("data", keep);
+  await new Promise((r) => setTimeout(r, 800));
+  try {
+    const browser = await remote({
+      hostname: "127.0.0.1",
+      port: p,
+      logLevel: "error",
+      connectionRetryTimeout: 30000,
+      connectionRetryCount: 1,
+      capabilities: { "tauri:options": { application: app } },
+    });
+    const close = async () => {
+      await browser.deleteSession().catch(() => {});
+      driver.kill();
+    };
+    return { browser, close, log: () => log };
+  } catch (e) {
+    driver.kill();
+    throw new Error(`could not start the app: ${e}\n--- tauri-driver log\n${log}`);
+  }
+}
+
+/** Runs the glossa CLI, returning stdout (throws on failure). */
+export function glossa(...args) {
+  const r = spawnSync(cli, args, { encoding: "utf8" });
+  if (r.status !== 0) throw new Error(`glossa ${args.join(" ")} failed: ${r.stderr}`);
+  return r.stdout;
+}
+
+/** Where code point `cp` of `text` sits on screen: paragraph index and UTF-16 offset in it. */
+export function where(text, cp) {
+  const u16 = Array.from(text).slice(0, cp).join("").length;
+  let start = 0;
+  let para = 0;
+  for (;;) {
+    const nl = text.indexOf("\n", start);
+    const end = nl < 0 ? text.length : nl;
+    const lineEnd = end > start && text[end - 1] === "\r" ? end - 1 : end;
+    if (u16 <= lineEnd || nl < 0) return { para, off: Math.min(u16, lineEnd) - start };
+    start = nl + 1;
+    para++;
+  }
+}
+
+/**
+ * Viewport coordinates of the character at `pos` (or just before it, with `before`): its
+ * leading edge, which is the right one in right-to-left text.
+ */
+async function pixel(browser, pos, before, rtl = false) {
+  return browser.execute(
+    (para, off, before, rtl) => {
+      const p = document.querySelector("[data-testid=doc-text]").children[para];
+      // Scroll the text pane only, as a person scrolling it would.
+      const scroller = p.closest(".text-scroll");
+      scroller.scrollTop += p.getBoundingClientRect().top - scroller.getBoundingClientRect().top - scroller.clientHeight / 3;
+      const node = p.firstChild;
+      const r = document.createRange();
+      const at = before ? Math.max(0, off - 1) : off;
+      r.setStart(node, at);
+      r.setEnd(node, Math.min(at + 1, node.length));
+      const rect = r.getClientRects()[0];
+      const leading = before !== rtl ? rect.right - 1 : rect.left + 1;
+      return { x: Math.round(leading), y: Math.round(rect.top + rect.height / 2) };
+    },
+    pos.para,
+    pos.off,
+    before,
+    rtl,
+  );
+}
+
+/** Drags the real mouse (WebDriver pointer input) across `[start, end)` code points of `text`. */
+export async function dragSelect(browser, text, start, end, rtl = false) {
+  const a = await pixel(browser, where(text, start), false, rtl);
+  const b = await pixel(browser, where(text, end), true, rtl);
+  await browser
+    .action("pointer", { parameters: { pointerType: "mouse" } })
+    .move({ x: a.x, y: a.y })
+    .down({ button: 0 })
+    .move({ x: b.x, y: b.y, duration: 150 })
+    .up({ button: 0 })
+    .perform();
+}
+
+/** Clicks the character at code point `cp` of `text`. */
+export async function clickAt(browser, text, cp) {
+  const pt = await pixel(browser, where(text, cp), false);
+  await browser
+    .action("pointer", { parameters: { pointerType: "mouse" } })
+    .move({ x: pt.x + 2, y: pt.y })
+    .down({ button: 0 })
+    .up({ button: 0 })
+    .perform();
+}
