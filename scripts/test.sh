@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Sets up what the tests need and runs every test: formatting, lints, type checks, the Rust
 # unit, integration and snapshot tests (with the TypeScript-types drift check), the UI's unit
-# tests, and a benchmark smoke run. Used by .ci/run.
+# tests, its screens in headless Chromium with mocked IPC, the real window end to end under
+# Xvfb, and a benchmark smoke run. Used by .ci/run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -26,6 +27,13 @@ cargo test --workspace --locked 2>&1 | tee -a "$log"
 
 echo "== UI unit tests"
 (cd ui && npm run test:unit) 2>&1 | tee -a "$log"
+
+echo "== UI tests in headless Chromium, mocked IPC"
+(cd ui && npm run test:ui) 2>&1 | tee -a "$log"
+
+echo "== end to end: the real window under Xvfb, through tauri-driver"
+cargo build --locked -p glossa-app -p glossa-cli --features tauri/custom-protocol
+(cd ui && xvfb-run -a -s "-screen 0 1400x900x24" npm run test:e2e) 2>&1 | tee -a "$log"
 
 # One closing line over every runner: cargo prints "test result: ok. N passed; N failed; …"
 # per binary, node's test runner "# pass N" and "# fail N".

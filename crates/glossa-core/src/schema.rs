@@ -534,6 +534,18 @@ mod tests {
         assert_eq!(s.labels.len(), 9);
     }
 
+    /// The web view's mocked-IPC tests use the default schema; the committed copy must match.
+    /// `UPDATE_FIXTURES=1 cargo test -p glossa-core` rewrites it.
+    #[test]
+    fn ui_schema_fixture_matches() {
+        let json = serde_json::to_string_pretty(&Schema::news_default()).unwrap() + "\n";
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../ui/tests/fixtures/default-schema.json");
+        if std::env::var_os("UPDATE_FIXTURES").is_some() {
+            std::fs::write(&path, &json).unwrap();
+        }
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), json, "run UPDATE_FIXTURES=1 cargo test -p glossa-core");
+    }
+
     #[test]
     fn checks_attribute_values() {
         let s = Schema::news_default();

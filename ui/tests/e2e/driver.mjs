@@ -5,6 +5,7 @@ import { mkdtempSync, mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { remote } from "webdriverio";
+import { pointInPage, where } from "../shared/positions.mjs";
 
 export const root = resolve(import.meta.dirname, "../../..");
 export const app = join(root, "target/debug/glossa-app");
@@ -64,52 +65,16 @@ export function glossa(...args) {
   return r.stdout;
 }
 
-/** Where code point `cp` of `text` sits on screen: paragraph index and UTF-16 offset in it. */
-export function where(text, cp) {
-  const u16 = Array.from(text).slice(0, cp).join("").length;
-  let start = 0;
-  let para = 0;
-  for (;;) {
-    const nl = text.indexOf("\n", start);
-    const end = nl < 0 ? text.length : nl;
-    const lineEnd = end > start && text[end - 1] === "\r" ? end - 1 : end;
-    if (u16 <= lineEnd || nl < 0) return { para, off: Math.min(u16, lineEnd) - start };
-    start = nl + 1;
-    para++;
-  }
-}
-
-/**
- * Viewport coordinates of the character at `pos` (or just before it, with `before`): its
- * leading edge, which is the right one in right-to-left text.
- */
-async function pixel(browser, pos, before, rtl = false) {
-  return browser.execute(
-    (para, off, before, rtl) => {
-      const p = document.querySelector("[data-testid=doc-text]").children[para];
-      // Scroll the text pane only, as a person scrolling it would.
-      const scroller = p.closest(".text-scroll");
-      scroller.scrollTop += p.getBoundingClientRect().top - scroller.getBoundingClientRect().top - scroller.clientHeight / 3;
-      const node = p.firstChild;
-      const r = document.createRange();
-      const at = before ? Math.max(0, off - 1) : off;
-      r.setStart(node, at);
-      r.setEnd(node, Math.min(at + 1, node.length));
-      const rect = r.getClientRects()[0];
-      const leading = before !== rtl ? rect.right - 1 : rect.left + 1;
-      return { x: Math.round(leading), y: Math.round(rect.top + rect.height / 2) };
-    },
-    pos.para,
-    pos.off,
-    before,
-    rtl,
-  );
+/** Viewport coordinates of code point `cp`'s leading edge (or, with `before`, trailing edge of the one before). */
+async function pixel(browser, text, cp, before) {
+  const { para, off } = where(text, cp);
+  return browser.execute(`return (${pointInPage})(arguments[0])`, [para, off, before]);
 }
 
 /** Drags the real mouse (WebDriver pointer input) across `[start, end)` code points of `text`. */
-export async function dragSelect(browser, text, start, end, rtl = false) {
-  const a = await pixel(browser, where(text, start), false, rtl);
-  const b = await pixel(browser, where(text, end), true, rtl);
+export async function dragSelect(browser, text, start, end) {
+  const a = await pixel(browser, text, start, false);
+  const b = await pixel(browser, text, end, true);
   await browser
     .action("pointer", { parameters: { pointerType: "mouse" } })
     .move({ x: a.x, y: a.y })
@@ -121,7 +86,7 @@ export async function dragSelect(browser, text, start, end, rtl = false) {
 
 /** Clicks the character at code point `cp` of `text`. */
 export async function clickAt(browser, text, cp) {
-  const pt = await pixel(browser, where(text, cp), false);
+  const pt = await pixel(browser, text, cp, false);
   await browser
     .action("pointer", { parameters: { pointerType: "mouse" } })
     .move({ x: pt.x + 2, y: pt.y })

@@ -1,0 +1,156 @@
+// A stand-in for the Rust backend in headless Chromium: mockIPC from @tauri-apps/api/mocks
+// answers the app's commands from an in-memory project (the two samples, code-point offsets,
+// an undo stack), and records every call in window.__calls for the tests to read.
+// Built to an IIFE by vite.mock.config.ts and injected before the app loads.
+import { mockIPC } from "@tauri-apps/api/mocks";
+import schemaJson from "../fixtures/default-schema.json";
+import kursk from "../../../tests/fixtures/kursk-dprk-pows.txt?raw";
+import tricky from "../../../tests/fixtures/tricky.txt?raw";
+import type { DocumentView } from "../../src/api/types/DocumentView";
+import type { Relation } from "../../src/api/types/Relation";
+import type { Schema } from "../../src/api/types/Schema";
+import type { Span } from "../../src/api/types/Span";
+
+type Doc = { id: string; text: string; status: "todo" | "in_progress" | "done" };
+type Args = Record<string, unknown>;
+type Snapshot = { spans: Span[]; relations: Relation[] };
+
+declare global {
+  interface Window {
+    __calls: { cmd: string; args: Args }[];
+    __mockDocs?: Doc[];
+    __mockSpans?: Span[];
+  }
+}
+
+const cps = (s: string) => Array.from(s);
+const schema = schemaJson as Schema;
+const docs: Doc[] = window.__mockDocs ?? [
+  { id: "kursk-dprk-pows", text: kursk, status: "todo" },
+  { id: "tricky", text: tricky, status: "todo" },
+];
+let spans: Span[] = window.__mockSpans ?? [];
+let relations: Relation[] = [];
+let nextId = spans.length + 1;
+let author: string | null = null;
+const undo: { before: Snapshot; after: Snapshot }[] = [];
+const redo: { before: Snapshot; after: Snapshot }[] = [];
+const now = () => new Date().toISOString();
+const snapshot = (): Snapshot => ({ spans: structuredClone(spans), relations: structuredClone(relations) });
+const fail = (code: string, message: string) => Promise.reject({ code, message });
+
+function edit<T>(f: () => T): T {
+  const before = snapshot();
+  const out = f();
+  undo.push({ before, after: snapshot() });
+  redo.length = 0;
+  return out;
+}
+
+function view(id: string): DocumentView | undefined {
+  const d = docs.find((x) => x.id === id);
+  if (!d) return undefined;
+  const own = spans.filter((s) => s.doc_id === id).sort((a, b) => a.start - b.start || a.end - b.end);
+  const ids = new Set(own.map((s) => s.id));
+  return {
+    document: { id, title: id, source_path: null, meta: {}, status: d.status, revision: 1, text: d.text },
+    spans: own,
+    relations: relations.filter((r) => ids.has(r.from)),
+  };
+}
+
+window.__calls = [];
+mockIPC((cmd, payload) => {
+  const args = (payload ?? {}) as Args;
+  window.__calls.push({ cmd, args });
+  switch (cmd) {
+    case "start":
+      return { project: { name: "Mock project", path: "/mock/project.glossa", schema }, author };
+    case "set_author":
+      author = String(args.name).trim();
+      return author;
+    case "recent_projects":
+      return ["/mock/project.glossa"];
+    case "list_documents":
+      return docs.map((d) => {
+        const n = spans.filter((s) => s.doc_id === d.id).length;
+        return { id: d.id, title: d.id, status: d.status === "todo" && n ? "in_progress" : d.status, revision: 1, chars: cps(d.text).length, spans: n };
+      });
+    case "get_document":
+      return view(String(args.docId)) ?? fail("not_found", `document "${String(args.docId)}" not found`);
+    case "get_schema":
+      return schema;
+    case "add_span": {
+      const req = args.req as { doc_id: string; start: number; end: number; label: string; attrs: Span["attrs"] };
+      const d = docs.find((x) => x.id === req.doc_id);
+      if (!d) return fail("not_found", "no such document");
+      if (!schema.labels.some((l) => l.name === req.label)) return fail("invalid_input", `unknown label "${req.label}"`);
+      const chars = cps(d.text);
+      if (req.start < 0 || req.end > chars.length || req.start >= req.end) return fail("invalid_input", "bad offsets");
+      const span: Span = {
+        id: nextId, uid: `s${nextId}`, doc_id: req.doc_id, revision: 1, start: req.start, end: req.end, label: req.label,
+        layer: author ?? "", attrs: req.attrs ?? {}, note: null, author: author ?? "", created: now(), updated: now(),
+        text: chars.slice(req.start, req.end).join(""),
+      };
+      nextId++;
+      return edit(() => (spans.push(span), span));
+    }
+    case "update_span": {
+      const p = args.patch as { label: string | null; attrs: Span["attrs"] | null; note: string | null };
+      const s = spans.find((x) => x.id === args.id);
+      if (!s) return fail("not_found", "no such span");
+      return edit(() => {
+        const n: Span = { ...s, label: p.label ?? s.label, attrs: p.attrs ?? s.attrs, note: p.note === null ? s.note : p.note || null, updated: now() };
+        spans = spans.map((x) => (x.id === s.id ? n : x));
+        return n;
+      });
+    }
+    case "delete_span": {
+      const s = spans.find((x) => x.id === args.id);
+      if (!s) return fail("not_found", "no such span");
+      return edit(() => {
+        spans = spans.filter((x) => x.id !== s.id);
+        relations = relations.filter((r) => r.from !== s.id && r.to !== s.id);
+        return s;
+      });
+    }
+    case "add_relation": {
+      const r: Relation = { id: nextId++, from: args.from as number, to: args.to as number, label: String(args.label), author: author ?? "", created: now() };
+      return edit(() => (relations.push(r), r));
+    }
+    case "delete_relation": {
+      const r = relations.find((x) => x.id === args.id);
+      return edit(() => ((relations = relations.filter((x) => x.id !== args.id)), r));
+    }
+    case "undo":
+    case "redo": {
+      const [from, to] = cmd === "undo" ? [undo, redo] : [redo, undo];
+      const op = from.pop();
+      if (!op) return null;
+      to.push(op);
+      const state = cmd === "undo" ? op.before : op.after;
+      spans = structuredClone(state.spans);
+      relations = structuredClone(state.relations);
+      return { id: 1, author, time: now(), kind: "create_span", doc_id: null, before: null, after: null, undone: cmd === "undo" };
+    }
+    case "set_status": {
+      const d = docs.find((x) => x.id === args.docId);
+      if (d) d.status = args.status as Doc["status"];
+      return null;
+    }
+    case "set_schema":
+      return args.schema;
+    case "get_stats":
+      return { documents: docs.length, spans: spans.length };
+    case "plugin:dialog|open":
+      return ["/mock/import.jsonl"];
+    case "plugin:dialog|save":
+      return "/mock/export.jsonl";
+    case "import_files":
+      return { files: 1, counts: { documents: 0, updated: 0, spans: 0, relations: 0, reanchored: 0, orphaned: 0 }, skipped: [], ignored: [] };
+    case "export_file":
+      return { documents: docs.length, spans: spans.length, relations: relations.length };
+    default:
+      return fail("internal", `the mock backend has no command ${cmd}`);
+  }
+});

@@ -1,0 +1,142 @@
+// The UI in headless Chromium with mocked IPC: every screen, the keyboard flows, exact
+// offsets on the tricky document, and document text that is never HTML. Screenshots of each
+// screen land in ui/tests/screenshots/.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { calls, clickAt, dragSelect, nameAnnotator, openDocument, root, shots, start } from "./chromium.mjs";
+
+const article = readFileSync(join(root, "tests/fixtures/kursk-dprk-pows.txt"), "utf8");
+const tricky = readFileSync(join(root, "tests/fixtures/tricky.txt"), "utf8");
+let env;
+before(async () => (env = await start()));
+after(async () => env?.close());
+
+const listed = (page) => page.getByTestId("span-list").locator(".entry").allTextContents();
+
+test("first run asks for a name; the document list shows status, counts and filters", async () => {
+  const page = await env.newPage();
+  await page.getByTestId("author-name").waitFor();
+  await page.screenshot({ path: join(shots, "ui-first-run.png") });
+  await nameAnnotator(page);
+  await page.getByTestId("doc-link").first().waitFor();
+  assert.deepEqual(await page.getByTestId("doc-link").allTextContents(), ["kursk-dprk-pows", "tricky"]);
+  await page.getByTestId("doc-filter").fill("tri");
+  assert.deepEqual(await page.getByTestId("doc-link").allTextContents(), ["tricky"]);
+  await page.getByTestId("doc-filter").fill("");
+  await page.screenshot({ path: join(shots, "ui-documents.png") });
+  assert.deepEqual(await calls(page, "set_author"), [{ name: "Ana" }]);
+});
+
+test("annotate by keyboard: label, next/previous, attribute, relation, delete, undo, redo, done", async () => {
+  const page = await env.newPage();
+  await nameAnnotator(page);
+  await openDocument(page, "kursk-dprk-pows");
+  await dragSelect(page, article, 1428, 1447);
+  await page.getByTestId("label-picker").waitFor();
+  await page.keyboard.press("1");
+  await page.getByTestId("span-list").getByText("Volodymyr Zelenskyy").waitFor();
+  await dragSelect(page, article, 1490, 1598);
+  await page.keyboard.press("c");
+  const claim = "Russian or North Korean forces often kill wounded North Korean soldiers to cover up their involvement in the war";
+  await page.getByTestId("span-list").getByText(claim).waitFor();
+  assert.deepEqual((await calls(page, "add_span")).map((a) => [a.req.start, a.req.end, a.req.label]), [
+    [1428, 1447, "PERSON"],
+    [1488, 1600, "CLAIM"],
+  ]);
+  // The claim's attributes are proper controls.
+  await page.locator("[data-attr=checkworthiness] select").selectOption("CFS");
+  await page.waitForFunction(() => window.__calls.some((c) => c.cmd === "update_span" && c.args.patch.attrs?.checkworthiness === "CFS"));
+  // r, then pick the source: ATTRIBUTED_TO.
+  await page.keyboard.press("r");
+  await clickAt(page, article, 1432);
+  await page.getByTestId("relation-list").getByText("ATTRIBUTED_TO").waitFor();
+  assert.deepEqual((await calls(page, "add_relation")).map((a) => a.label), ["ATTRIBUTED_TO"]);
+  await page.screenshot({ path: join(shots, "ui-annotate.png") });
+  // k selects the previous span (the PERSON); relabel it with 2 (ORG).
+  await page.keyboard.press("k");
+  await page.keyboard.press("2");
+  await page.getByTestId("span-list").locator("summary", { hasText: "ORG" }).waitFor();
+  // Delete it, then undo and redo.
+  await page.keyboard.press("Delete");
+  await page.waitForFunction(() => document.querySelectorAll("[data-testid=span-list] .entry").length === 1);
+  await page.keyboard.press("Control+z");
+  await page.waitForFunction(() => document.querySelectorAll("[data-testid=span-list] .entry").length === 2);
+  await page.keyboard.press("Control+Shift+z");
+  await page.waitForFunction(() => document.querySelectorAll("[data-testid=span-list] .entry").length === 1);
+  assert.deepEqual(await listed(page), [claim]);
+  // d marks the document done.
+  await page.keyboard.press("d");
+  await page.getByTestId("doc-status").getByText("done").waitFor();
+  // Alt+→ opens the next document.
+  await page.keyboard.press("Alt+ArrowRight");
+  await page.getByRole("heading", { name: "tricky" }).waitFor();
+});
+
+test("tricky Unicode: the backend receives code-point offsets", async () => {
+  const page = await env.newPage();
+  await nameAnnotator(page);
+  await openDocument(page, "tricky");
+  const want = [
+    [13, 16, "1", "김정은"],
+    [77, 81, "3", "Kyiv"],
+    [194, 226, "c", "500 soldiers crossed the border."],
+    [240, 250, "1", "Zelenskyy\u0301"],
+  ];
+  for (const [s, e, key] of want) {
+    await dragSelect(page, tricky, s, e);
+    await page.keyboard.press(key);
+    await page.waitForFunction((n) => document.querySelectorAll("[data-testid=span-list] .entry").length === n, want.indexOf(want.find((w) => w[0] === s)) + 1);
+  }
+  const got = (await calls(page, "add_span")).map((a) => [a.req.start, a.req.end]);
+  assert.deepEqual(got, want.map(([s, e]) => [s, e]));
+  const texts = Array.from(tricky);
+  assert.deepEqual(want.map(([s, e]) => texts.slice(s, e).join("")), want.map((w) => w[3]));
+  await page.screenshot({ path: join(shots, "ui-tricky.png") });
+});
+
+test("document text is never HTML: markup stays literal and nothing runs", async () => {
+  const evil = '<img src=x onerror="window.__xss=1"> <script>window.__xss=2</script> </span><b>bold?</b> &amp; done';
+  const page = await env.newPage(`window.__mockDocs = [{ id: "xss", text: ${JSON.stringify(evil)}, status: "todo" }];`);
+  await nameAnnotator(page);
+  await openDocument(page, "xss");
+  const r = await page.evaluate(() => {
+    const text = document.querySelector("[data-testid=doc-text]");
+    return { tags: [...text.querySelectorAll("*")].map((e) => e.tagName), content: text.textContent, xss: window.__xss ?? null, imgs: document.images.length };
+  });
+  assert.deepEqual(r, { tags: ["P"], content: evil, xss: null, imgs: 0 });
+});
+
+test("schema, projects, import and export screens", async () => {
+  const page = await env.newPage();
+  await nameAnnotator(page);
+  await page.getByRole("button", { name: "Schema" }).click();
+  await page.getByRole("button", { name: "Save schema" }).waitFor();
+  await page.screenshot({ path: join(shots, "ui-schema.png") });
+  // A hotkey that is a command key is refused with a clear message.
+  await page.getByLabel("Hotkey").first().fill("j");
+  await page.getByRole("button", { name: "Save schema" }).click();
+  await page.getByTestId("message").getByText("command key").waitFor();
+  await page.getByLabel("Hotkey").first().fill("1");
+  await page.getByLabel("Colour").first().fill("#123456");
+  await page.getByRole("button", { name: "Save schema" }).click();
+  const saved = await calls(page, "set_schema");
+  assert.equal(saved.at(-1).schema.labels[0].color, "#123456");
+
+  await page.getByRole("button", { name: "Projects" }).click();
+  await page.getByText("/mock/project.glossa").first().waitFor();
+  await page.screenshot({ path: join(shots, "ui-projects.png") });
+
+  await page.getByRole("button", { name: "Import…" }).click();
+  await page.getByRole("button", { name: "Choose files…" }).click();
+  await page.getByText("/mock/import.jsonl").waitFor();
+  await page.getByRole("button", { name: "Import", exact: true }).click();
+  await page.getByTestId("io-report").waitFor();
+  await page.screenshot({ path: join(shots, "ui-import.png") });
+  await page.getByRole("button", { name: "Close" }).click();
+  await page.getByRole("button", { name: "Export…" }).click();
+  await page.getByRole("dialog").getByRole("button", { name: "Export…" }).click();
+  await page.getByTestId("io-report").getByText("/mock/export.jsonl").waitFor();
+  assert.deepEqual(await calls(page, "export_file"), [{ path: "/mock/export.jsonl", layer: "all" }]);
+});
