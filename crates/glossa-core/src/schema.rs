@@ -539,11 +539,16 @@ mod tests {
     #[test]
     fn ui_schema_fixture_matches() {
         let json = serde_json::to_string_pretty(&Schema::news_default()).unwrap() + "\n";
-        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../ui/tests/fixtures/default-schema.json");
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../ui/tests/fixtures/default-schema.json");
         if std::env::var_os("UPDATE_FIXTURES").is_some() {
             std::fs::write(&path, &json).unwrap();
         }
-        assert_eq!(std::fs::read_to_string(&path).unwrap(), json, "run UPDATE_FIXTURES=1 cargo test -p glossa-core");
+        assert_eq!(
+            std::fs::read_to_string(&path).unwrap(),
+            json,
+            "run UPDATE_FIXTURES=1 cargo test -p glossa-core"
+        );
     }
 
     #[test]

@@ -1,0 +1,82 @@
+// Benchmark, headless Chromium against the built UI with the mock backend: a 1 MB document
+// with 10,000 spans. Measures (medians over runs): time from opening the document to an
+// interactive annotate screen (spans painted, next frame drawn); creating one span from the
+// key press to painted and persisted (the backend call answered); and scrolling the text from
+// top to bottom (the longest frame). Prints JSON.
+import { bigDocument } from "./corpus.mjs";
+import { dragSelect, nameAnnotator, start } from "../ui/chromium.mjs";
+
+const RUNS = Number(process.env.RUNS ?? 5);
+const { text, spans } = bigDocument();
+const seed = `window.__mockDocs = [{ id: "big", text: ${JSON.stringify(text)}, status: "todo" }];
+window.__mockSpans = ${JSON.stringify(spans)}.map((s, i) => ({ id: i + 1, uid: "s" + (i + 1), doc_id: "big", revision: 1,
+  start: s.start, end: s.end, label: s.label, layer: "Ana", attrs: {}, note: null, author: "Ana", created: "", updated: "",
+  text: Array.from(window.__mockDocs[0].text).slice(s.start, s.end).join("") }));`;
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+const env = await start();
+const open = [], create = [], scrollMax = [];
+try {
+  for (let run = 0; run < RUNS; run++) {
+    const page = await env.newPage(seed);
+    await nameAnnotator(page);
+    await page.getByRole("button", { name: "big", exact: true }).waitFor();
+    await page.evaluate(() => performance.clearMarks());
+    const t0 = await page.evaluate(() => performance.now());
+    await page.getByRole("button", { name: "big", exact: true }).click();
+    open.push(await page.evaluate(async (t0) => {
+      while (!performance.getEntriesByName("glossa:spans-painted").length) await new Promise((r) => setTimeout(r, 5));
+      await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+      return performance.now() - t0;
+    }, t0));
+
+    // One span: select a word, then time the key press to the repaint after the backend answered.
+    const cps = Array.from(text);
+    const at = text.indexOf(" Kyiv ", 5000);
+    const s = cps.length - Array.from(text.slice(at + 1)).length;
+    await dragSelect(page, text, s, s + 4);
+    await page.getByTestId("label-picker").waitFor();
+    await page.evaluate(() => {
+      performance.clearMarks();
+      window.__t0 = performance.now();
+      window.__calls.length = 0;
+    });
+    await page.keyboard.press("3");
+    create.push(await page.evaluate(async () => {
+      while (!(window.__calls.some((c) => c.cmd === "add_span") && performance.getEntriesByName("glossa:spans-painted").length))
+        await new Promise((r) => setTimeout(r, 1));
+      await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+      return performance.now() - window.__t0;
+    }));
+
+    // Scroll from top to bottom, 120 px a frame, and keep the longest frame.
+    scrollMax.push(await page.evaluate(async () => {
+      const el = document.querySelector(".text-scroll");
+      el.scrollTop = 0;
+      await new Promise((r) => requestAnimationFrame(r));
+      let last = performance.now();
+      let worst = 0;
+      while (el.scrollTop + el.clientHeight < el.scrollHeight - 1) {
+        el.scrollTop += 120;
+        await new Promise((r) => requestAnimationFrame(r));
+        const t = performance.now();
+        worst = Math.max(worst, t - last);
+        last = t;
+      }
+      return worst;
+    }));
+    await page.close();
+  }
+} finally {
+  await env.close();
+}
+const round = (x) => Math.round(x * 10) / 10;
+console.log(JSON.stringify({
+  where: "headless Chromium, mock backend",
+  document: { bytes: Buffer.byteLength(text), codepoints: Array.from(text).length, spans: spans.length },
+  runs: RUNS,
+  open_to_interactive_ms: round(median(open)),
+  create_span_ms: round(median(create)),
+  scroll_longest_frame_ms: round(median(scrollMax)),
+  samples: { open: open.map(round), create: create.map(round), scroll: scrollMax.map(round) },
+}, null, 2));

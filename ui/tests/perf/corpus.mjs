@@ -1,0 +1,39 @@
+// The benchmark document: about 1 MB of news-like text in lines of about 400 characters, with
+// 10,000 spans on word boundaries (entities and some claims), from a fixed seed.
+const WORDS = ["Ukrainian", "forces", "reported", "capturing", "soldiers", "in", "the", "Kursk", "region", "amid",
+  "combat", "operations", "according", "to", "ISW", "analysts", "said", "Kyiv", "café", "José", "Martí", "김정은",
+  "Pyongyang", "🇰🇵", "NATO", "drone", "strikes", "continued", "while", "troops", "advanced", "on", "January", "9"];
+const LABELS = ["PERSON", "ORG", "GPE", "LOC", "DATE", "CLAIM"];
+
+export function bigDocument({ bytes = 1_000_000, spans = 10_000, seed = 7 } = {}) {
+  let x = seed;
+  const rand = (n) => ((x = (x * 1103515245 + 12345) >>> 0) % n);
+  const parts = [];
+  const words = []; // [startCp, endCp]
+  let cp = 0;
+  let size = 0;
+  let line = 0;
+  while (size < bytes) {
+    const w = WORDS[rand(WORDS.length)];
+    const n = Array.from(w).length;
+    words.push([cp, cp + n]);
+    parts.push(w);
+    cp += n;
+    size += Buffer.byteLength(w);
+    line += n;
+    const sep = line > 400 ? "\n" : " ";
+    if (sep === "\n") line = 0;
+    parts.push(sep);
+    cp += 1;
+    size += 1;
+  }
+  const text = parts.join("");
+  const out = [];
+  const stride = Math.floor(words.length / spans);
+  for (let k = 0; k < spans; k++) {
+    const first = k * stride;
+    const last = Math.min(first + rand(3), words.length - 1);
+    out.push({ start: words[first][0], end: words[last][1], label: LABELS[rand(LABELS.length)] });
+  }
+  return { text, spans: out };
+}
