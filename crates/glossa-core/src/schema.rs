@@ -137,6 +137,10 @@ impl ArgConstraint {
     }
 }
 
+/// Keys the annotate screen uses as commands (next and previous span, done, link), which no
+/// label may take as its hotkey.
+pub const COMMAND_KEYS: &[char] = &['j', 'k', 'd', 'r'];
+
 fn err(field: impl Into<String>, kind: CoreErrorKind) -> CoreError {
     CoreError::at(field, kind)
 }
@@ -313,6 +317,15 @@ impl Schema {
                     return Err(invalid(
                         format!("{at}.hotkey"),
                         format!("{key:?} is not a single letter or digit"),
+                    ));
+                }
+                if key
+                    .chars()
+                    .any(|c| COMMAND_KEYS.contains(&c.to_ascii_lowercase()))
+                {
+                    return Err(invalid(
+                        format!("{at}.hotkey"),
+                        format!("{key:?} is a command key of the annotate screen (j, k, d, r)"),
                     ));
                 }
                 if let Some(other) = keys.insert(key.to_ascii_lowercase(), label.name.as_str()) {
@@ -602,6 +615,13 @@ mod tests {
         let mut s = Schema::news_default();
         s.relations[0].to.labels.push("NOPE".into());
         assert_eq!(s.validate().unwrap_err().field, "relations[0].to.labels[2]");
+        let mut s = Schema::news_default();
+        s.labels[2].hotkey = Some("J".into());
+        assert!(s
+            .validate()
+            .unwrap_err()
+            .to_string()
+            .contains("command key"));
         let mut s = Schema::news_default();
         s.labels[0].color = "blue".into();
         assert_eq!(s.validate().unwrap_err().field, "labels[0].color");

@@ -5,7 +5,8 @@ import type { LabelDef } from "../api/types/LabelDef";
 import type { RelationDef } from "../api/types/RelationDef";
 import type { Schema } from "../api/types/Schema";
 
-/** Keys that are commands on the annotate screen, so no label may use them. */
+/** Keys that are commands on the annotate screen, so no label may use them (the same list
+ * as glossa-core's COMMAND_KEYS, which refuses them when a schema is saved). */
 export const COMMAND_KEYS = ["j", "k", "d", "r"];
 
 export function labelByHotkey(schema: Schema, key: string): LabelDef | undefined {

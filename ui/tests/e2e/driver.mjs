@@ -8,8 +8,8 @@ import { remote } from "webdriverio";
 import { pointInPage, where } from "../shared/positions.mjs";
 
 export const root = resolve(import.meta.dirname, "../../..");
-export const app = join(root, "target/debug/glossa-app");
-export const cli = join(root, "target/debug/glossa");
+export const app = process.env.GLOSSA_APP ?? join(root, "target/debug/glossa-app");
+export const cli = process.env.GLOSSA_CLI ?? join(root, "target/debug/glossa");
 export const shots = join(root, "ui/tests/screenshots");
 mkdirSync(shots, { recursive: true });
 
