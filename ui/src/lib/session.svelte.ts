@@ -59,6 +59,15 @@ export async function setProject(info: ProjectInfo | undefined): Promise<void> {
   notify(`Opened ${info.name}`);
 }
 
+/** Keeps the document list's span count (and derived status) in step after a local edit,
+ * without asking the backend for the whole list again. */
+export function countSpans(docId: string, delta: number): void {
+  const d = app.documents.find((x) => x.id === docId);
+  if (!d) return;
+  d.spans = Math.max(0, d.spans + delta);
+  if (d.status !== "done") d.status = d.spans > 0 ? "in_progress" : "todo";
+}
+
 export function openDocument(id: string): void {
   app.docId = id;
   app.screen = "annotate";

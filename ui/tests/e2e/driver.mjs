@@ -43,7 +43,7 @@ export async function launch(data) {
       hostname: "127.0.0.1",
       port: p,
       logLevel: "error",
-      connectionRetryTimeout: 30000,
+      connectionRetryTimeout: Number(process.env.WDIO_TIMEOUT ?? 30000),
       connectionRetryCount: 1,
       capabilities: { "tauri:options": { application: app } },
     });

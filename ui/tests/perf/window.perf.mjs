@@ -9,7 +9,7 @@ import { bigDocument } from "./corpus.mjs";
 import { app, dataDir, dragSelect, glossa, launch } from "../e2e/driver.mjs";
 
 const RUNS = Number(process.env.RUNS ?? 3);
-const { text, spans } = bigDocument();
+const { text, spans } = bigDocument({ spans: Number(process.env.SPANS ?? 10_000) });
 const data = dataDir();
 const project = join(data, "big.glossa");
 const jsonl = join(data, "big.jsonl");
@@ -28,7 +28,7 @@ function treeRss(exe) {
     try {
       const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
       const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-      const rss = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0);
+      const rss = Number(/Pss:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/smaps_rollup`, "utf8"))?.[1] ?? 0);
       const cmd = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0")[0];
       return { pid: Number(pid), ppid, rss, cmd };
     } catch {
@@ -45,7 +45,7 @@ function treeRss(exe) {
   return procs.filter((p) => seen.has(p.pid)).reduce((a, p) => a + p.rss, 0);
 }
 
-const cold = [], inPage = [], open = [], create = [], scroll = [], memory = [];
+const ipc = [], cold = [], inPage = [], open = [], create = [], scroll = [], memory = [], frameLists = [];
 for (let run = 0; run < RUNS; run++) {
   const t0 = performance.now();
   const s = await launch(data);
@@ -71,31 +71,42 @@ for (let run = 0; run < RUNS; run++) {
     await dragSelect(browser, text, start, start + 4);
     await (await browser.$("[data-testid=label-picker]")).waitForExist({ timeout: 5000 });
     const before = await browser.execute(() => document.querySelectorAll("[data-testid=span-list] summary").length);
+    // The clock starts when the key press reaches the page (not when the driver sends it).
     await browser.execute(() => {
       performance.clearMarks();
-      window.__t0 = performance.now();
+      window.addEventListener("keydown", () => (window.__t0 = performance.now()), { capture: true, once: true });
     });
     await browser.keys("3");
     create.push(await browser.executeAsync((done) => {
       // Persisted: the span comes back from the backend (the IPC call answered) and is painted.
       const wait = () =>
-        performance.getEntriesByName("glossa:spans-painted").length
+        window.__t0 !== undefined && performance.getEntriesByName("glossa:spans-painted").length
           ? requestAnimationFrame(() => requestAnimationFrame(() => done(performance.now() - window.__t0)))
           : setTimeout(wait, 1);
       wait();
     }));
     void before;
+    ipc.push(await browser.execute(() => {
+      const at = (n) => performance.getEntriesByName(n)[0]?.startTime ?? NaN;
+      return { before_ipc: Math.round(at("glossa:add-span-sent") - window.__t0), ipc: Math.round(at("glossa:add-span-answered") - at("glossa:add-span-sent")) };
+    }));
+    await browser.setTimeout({ script: 120000 });
     scroll.push(await browser.executeAsync((done) => {
       const el = document.querySelector(".text-scroll");
       el.scrollTop = 0;
       let last = performance.now();
       let worst = 0;
+      const frames = [];
       const step = () => {
         const t = performance.now();
         worst = Math.max(worst, t - last);
+        frames.push(Math.round(t - last));
         last = t;
-        if (el.scrollTop + el.clientHeight >= el.scrollHeight - 1) return done(worst);
-        el.scrollTop += 120;
+        if (el.scrollTop + el.clientHeight >= el.scrollHeight - 1) {
+          window.__frames = frames;
+          return done(worst);
+        }
+        el.scrollTop += Math.round(el.clientHeight * 0.9);
         requestAnimationFrame(step);
       };
       requestAnimationFrame(() => {
@@ -103,6 +114,7 @@ for (let run = 0; run < RUNS; run++) {
         requestAnimationFrame(step);
       });
     }));
+    frameLists.push(await browser.execute(() => window.__frames));
     memory.push(treeRss(app) / 1024);
   } finally {
     await s.close();
@@ -120,6 +132,8 @@ console.log(JSON.stringify({
   create_span_ms: round(median(create)),
   scroll_longest_frame_ms: round(median(scroll)),
   memory_with_document_open_mib: round(median(memory)),
+  add_span_ipc_ms: ipc,
   spans_after: JSON.parse(spansNow).spans,
+  scroll_frames: frameLists.map((f) => ({ frames: f.length, over_50ms: f.filter((x) => x > 50).length, p95: [...f].sort((a, b) => a - b)[Math.floor(f.length * 0.95)] })),
   samples: { cold: cold.map(round), open: open.map(round), create: create.map(round), scroll: scroll.map(round), memory: memory.map(round) },
 }, null, 2));

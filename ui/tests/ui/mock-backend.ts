@@ -13,7 +13,8 @@ import type { Span } from "../../src/api/types/Span";
 
 type Doc = { id: string; text: string; status: "todo" | "in_progress" | "done" };
 type Args = Record<string, unknown>;
-type Snapshot = { spans: Span[]; relations: Relation[] };
+/** An edit, as what it removed and what it added (undo swaps them). */
+type Change = { removed: { spans: Span[]; relations: Relation[] }; added: { spans: Span[]; relations: Relation[] } };
 
 declare global {
   interface Window {
@@ -33,18 +34,23 @@ let spans: Span[] = window.__mockSpans ?? [];
 let relations: Relation[] = [];
 let nextId = spans.length + 1;
 let author: string | null = null;
-const undo: { before: Snapshot; after: Snapshot }[] = [];
-const redo: { before: Snapshot; after: Snapshot }[] = [];
+const undo: Change[] = [];
+const redo: Change[] = [];
 const now = () => new Date().toISOString();
-const snapshot = (): Snapshot => ({ spans: structuredClone(spans), relations: structuredClone(relations) });
 const fail = (code: string, message: string) => Promise.reject({ code, message });
+const none = () => ({ spans: [] as Span[], relations: [] as Relation[] });
 
-function edit<T>(f: () => T): T {
-  const before = snapshot();
-  const out = f();
-  undo.push({ before, after: snapshot() });
+function apply(removed: Change["removed"], added: Change["added"]): void {
+  const gone = new Set(removed.spans.map((s) => s.id));
+  const goneRel = new Set(removed.relations.map((r) => r.id));
+  spans = spans.filter((s) => !gone.has(s.id)).concat(added.spans);
+  relations = relations.filter((r) => !goneRel.has(r.id)).concat(added.relations);
+}
+
+function edit(change: Change): void {
+  apply(change.removed, change.added);
+  undo.push(change);
   redo.length = 0;
-  return out;
 }
 
 function view(id: string): DocumentView | undefined {
@@ -93,34 +99,33 @@ mockIPC((cmd, payload) => {
         text: chars.slice(req.start, req.end).join(""),
       };
       nextId++;
-      return edit(() => (spans.push(span), span));
+      edit({ removed: none(), added: { spans: [span], relations: [] } });
+      return span;
     }
     case "update_span": {
       const p = args.patch as { label: string | null; attrs: Span["attrs"] | null; note: string | null };
       const s = spans.find((x) => x.id === args.id);
       if (!s) return fail("not_found", "no such span");
-      return edit(() => {
-        const n: Span = { ...s, label: p.label ?? s.label, attrs: p.attrs ?? s.attrs, note: p.note === null ? s.note : p.note || null, updated: now() };
-        spans = spans.map((x) => (x.id === s.id ? n : x));
-        return n;
-      });
+      const n: Span = { ...s, label: p.label ?? s.label, attrs: p.attrs ?? s.attrs, note: p.note === null ? s.note : p.note || null, updated: now() };
+      edit({ removed: { spans: [s], relations: [] }, added: { spans: [n], relations: [] } });
+      return n;
     }
     case "delete_span": {
       const s = spans.find((x) => x.id === args.id);
       if (!s) return fail("not_found", "no such span");
-      return edit(() => {
-        spans = spans.filter((x) => x.id !== s.id);
-        relations = relations.filter((r) => r.from !== s.id && r.to !== s.id);
-        return s;
-      });
+      edit({ removed: { spans: [s], relations: relations.filter((r) => r.from === s.id || r.to === s.id) }, added: none() });
+      return s;
     }
     case "add_relation": {
       const r: Relation = { id: nextId++, from: args.from as number, to: args.to as number, label: String(args.label), author: author ?? "", created: now() };
-      return edit(() => (relations.push(r), r));
+      edit({ removed: none(), added: { spans: [], relations: [r] } });
+      return r;
     }
     case "delete_relation": {
       const r = relations.find((x) => x.id === args.id);
-      return edit(() => ((relations = relations.filter((x) => x.id !== args.id)), r));
+      if (!r) return fail("not_found", "no such relation");
+      edit({ removed: { spans: [], relations: [r] }, added: none() });
+      return r;
     }
     case "undo":
     case "redo": {
@@ -128,9 +133,8 @@ mockIPC((cmd, payload) => {
       const op = from.pop();
       if (!op) return null;
       to.push(op);
-      const state = cmd === "undo" ? op.before : op.after;
-      spans = structuredClone(state.spans);
-      relations = structuredClone(state.relations);
+      if (cmd === "undo") apply(op.added, op.removed);
+      else apply(op.removed, op.added);
       return { id: 1, author, time: now(), kind: "create_span", doc_id: null, before: null, after: null, undone: cmd === "undo" };
     }
     case "set_status": {
