@@ -1,5 +1,6 @@
 //! The Tauri commands: each a few lines over `glossa-api`. Offsets are code points; the web
-//! view converts to and from UTF-16 in `ui/src/lib/offsets.ts`.
+//! view converts to and from UTF-16 in `ui/src/lib/offsets.ts`. Commands that read or edit
+//! documents are `async`: Tauri runs them off the main thread, which stays free to paint.
 
 use std::path::PathBuf;
 
@@ -69,37 +70,41 @@ pub fn recent_projects(state: State<'_, AppState>) -> ApiResult<Vec<String>> {
 
 /// The document list.
 #[tauri::command]
-pub fn list_documents(state: State<'_, AppState>) -> ApiResult<Vec<DocumentSummary>> {
+pub async fn list_documents(state: State<'_, AppState>) -> ApiResult<Vec<DocumentSummary>> {
     state.with_project(|p| p.documents())
 }
 
 /// One document with its spans and relations.
 #[tauri::command]
-pub fn get_document(state: State<'_, AppState>, doc_id: String) -> ApiResult<DocumentView> {
+pub async fn get_document(state: State<'_, AppState>, doc_id: String) -> ApiResult<DocumentView> {
     state.with_project(|p| p.document(&doc_id))
 }
 
 /// Adds a span as the current annotator.
 #[tauri::command]
-pub fn add_span(state: State<'_, AppState>, req: AddSpan) -> ApiResult<Span> {
+pub async fn add_span(state: State<'_, AppState>, req: AddSpan) -> ApiResult<Span> {
     state.as_author(|p, a| p.add_span(a, &req))
 }
 
 /// Changes a span.
 #[tauri::command]
-pub fn update_span(state: State<'_, AppState>, id: SpanId, patch: SpanPatch) -> ApiResult<Span> {
+pub async fn update_span(
+    state: State<'_, AppState>,
+    id: SpanId,
+    patch: SpanPatch,
+) -> ApiResult<Span> {
     state.as_author(|p, a| p.update_span(a, id, &patch))
 }
 
 /// Deletes a span and its relations.
 #[tauri::command]
-pub fn delete_span(state: State<'_, AppState>, id: SpanId) -> ApiResult<Span> {
+pub async fn delete_span(state: State<'_, AppState>, id: SpanId) -> ApiResult<Span> {
     state.as_author(|p, a| p.delete_span(a, id))
 }
 
 /// Links two spans.
 #[tauri::command]
-pub fn add_relation(
+pub async fn add_relation(
     state: State<'_, AppState>,
     from: SpanId,
     to: SpanId,
@@ -110,25 +115,29 @@ pub fn add_relation(
 
 /// Deletes a relation.
 #[tauri::command]
-pub fn delete_relation(state: State<'_, AppState>, id: RelationId) -> ApiResult<Relation> {
+pub async fn delete_relation(state: State<'_, AppState>, id: RelationId) -> ApiResult<Relation> {
     state.as_author(|p, a| p.delete_relation(a, id))
 }
 
 /// Undoes the annotator's latest edit.
 #[tauri::command]
-pub fn undo(state: State<'_, AppState>) -> ApiResult<Option<Operation>> {
+pub async fn undo(state: State<'_, AppState>) -> ApiResult<Option<Operation>> {
     state.as_author(|p, a| p.undo(a))
 }
 
 /// Redoes the annotator's latest undone edit.
 #[tauri::command]
-pub fn redo(state: State<'_, AppState>) -> ApiResult<Option<Operation>> {
+pub async fn redo(state: State<'_, AppState>) -> ApiResult<Option<Operation>> {
     state.as_author(|p, a| p.redo(a))
 }
 
 /// Sets a document's status.
 #[tauri::command]
-pub fn set_status(state: State<'_, AppState>, doc_id: String, status: DocStatus) -> ApiResult<()> {
+pub async fn set_status(
+    state: State<'_, AppState>,
+    doc_id: String,
+    status: DocStatus,
+) -> ApiResult<()> {
     state.as_author(|p, a| p.set_status(a, &doc_id, status))
 }
 
