@@ -8,8 +8,8 @@ use glossa_api::core::{
     DocStatus, DocumentSummary, DocumentView, Operation, Relation, RelationId, Schema, Span, SpanId,
 };
 use glossa_api::{
-    AddSpan, ApiResult, ExportOptions, ExportReport, ImportOptions, ImportReport, LayerFilter,
-    Project, ProjectInfo, Session, SpanPatch, Stats,
+    AddSpan, ApiResult, ExportOptions, ExportReport, ImportOptions, ImportReport, Project,
+    ProjectInfo, Session, SpanPatch, Stats,
 };
 use tauri::State;
 
@@ -168,12 +168,8 @@ pub async fn import_files(
 pub async fn export_file(
     state: State<'_, AppState>,
     path: PathBuf,
-    layer: String,
+    opts: ExportOptions,
 ) -> ApiResult<ExportReport> {
-    let opts = ExportOptions {
-        layer: LayerFilter::parse(&layer),
-        ..ExportOptions::default()
-    };
     state.with_project(|p| p.export_to_path(&path, &opts))
 }
 

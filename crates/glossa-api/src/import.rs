@@ -14,9 +14,10 @@ use ts_rs::TS;
 use serde::{Deserialize, Serialize};
 
 use glossa_core::{AnnotatedDocument, CheckedDocument, Schema, GOLD_LAYER};
-use glossa_formats::native::NativeReader;
-use glossa_formats::{text, FormatError};
+use glossa_formats::native::{NativeReader, Record};
+use glossa_formats::{text, Format, FormatError};
 use glossa_store::{ImportBatch, ImportCounts};
+use std::collections::{HashMap, HashSet};
 
 use crate::edit::check_author;
 use crate::error::{ApiError, ApiResult, ErrorCode};
@@ -24,7 +25,7 @@ use crate::project::Project;
 
 /// Which reader to use.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
-#[serde(rename_all = "snake_case")]
+#[serde(rename_all = "kebab-case")]
 pub enum ImportFormat {
     /// By extension: `.txt` and `.md` are text, `.jsonl` is native JSONL.
     #[default]
@@ -33,6 +34,55 @@ pub enum ImportFormat {
     Text,
     /// Native JSONL.
     Jsonl,
+    /// doccano JSONL.
+    Doccano,
+    /// Label Studio JSON tasks.
+    LabelStudio,
+    /// spaCy / Prodigy JSONL.
+    Spacy,
+    /// CoNLL IOB2.
+    Conll,
+    /// A Hugging Face folder (or its `data.jsonl`).
+    Hf,
+    /// A brat folder (or one `.ann` file).
+    Brat,
+    /// W3C Web Annotation JSON-LD, onto documents already in the project.
+    W3c,
+    /// Span CSV, onto documents already in the project.
+    Csv,
+}
+
+impl ImportFormat {
+    /// The dataset format read, for formats other than text and native JSONL.
+    fn dataset(self) -> Option<Format> {
+        Some(match self {
+            Self::Auto | Self::Text | Self::Jsonl => return None,
+            Self::Doccano => Format::Doccano,
+            Self::LabelStudio => Format::LabelStudio,
+            Self::Spacy => Format::Spacy,
+            Self::Conll => Format::Conll,
+            Self::Hf => Format::Hf,
+            Self::Brat => Format::Brat,
+            Self::W3c => Format::W3c,
+            Self::Csv => Format::Csv,
+        })
+    }
+
+    /// The reader of `format`, if Glossa imports it.
+    pub fn of(format: Format) -> Option<Self> {
+        Some(match format {
+            Format::Jsonl => Self::Jsonl,
+            Format::Doccano => Self::Doccano,
+            Format::LabelStudio => Self::LabelStudio,
+            Format::Spacy => Self::Spacy,
+            Format::Conll => Self::Conll,
+            Format::Hf => Self::Hf,
+            Format::Brat => Self::Brat,
+            Format::W3c => Self::W3c,
+            Format::Csv => Self::Csv,
+            Format::ClaimsTsv => return None,
+        })
+    }
 }
 
 impl ImportFormat {
@@ -44,6 +94,8 @@ impl ImportFormat {
         let by_ext = match ext.as_deref() {
             Some("txt" | "md") => Some(Self::Text),
             Some("jsonl") => Some(Self::Jsonl),
+            Some("conll") => Some(Self::Conll),
+            Some("jsonld") => Some(Self::W3c),
             _ => None,
         };
         match self {
@@ -117,6 +169,8 @@ struct Input {
     path: PathBuf,
     format: ImportFormat,
     size: u64,
+    /// Documents read on the calling thread (formats that annotate existing documents).
+    prepared: Option<std::sync::Mutex<Vec<Result<Record, FormatError>>>>,
 }
 
 fn io_error(path: &Path, e: std::io::Error) -> ApiError {
@@ -132,7 +186,20 @@ fn collect_inputs(
     let mut out = Vec::new();
     for path in paths {
         let meta = std::fs::metadata(path).map_err(|e| io_error(path, e))?;
-        if meta.is_dir() {
+        if meta.is_dir() && matches!(format, ImportFormat::Brat | ImportFormat::Hf) {
+            let size = walkdir::WalkDir::new(path)
+                .into_iter()
+                .filter_map(Result::ok)
+                .filter_map(|e| e.metadata().ok())
+                .map(|m| m.len())
+                .sum();
+            out.push(Input {
+                path: path.clone(),
+                format,
+                size,
+                prepared: None,
+            });
+        } else if meta.is_dir() {
             for entry in walkdir::WalkDir::new(path).sort_by_file_name() {
                 let entry = entry.map_err(|e| ApiError::new(ErrorCode::Io, e.to_string()))?;
                 if !entry.file_type().is_file() {
@@ -145,11 +212,13 @@ fn collect_inputs(
                         path: p.to_path_buf(),
                         format: f,
                         size: file_size(p)?,
+                        prepared: None,
                     }),
                     (chosen, Some(f)) if chosen == f => out.push(Input {
                         path: p.to_path_buf(),
                         format: f,
                         size: file_size(p)?,
+                        prepared: None,
                     }),
                     _ => ignored.push(p.display().to_string()),
                 }
@@ -157,7 +226,7 @@ fn collect_inputs(
         } else {
             let f = format.for_file(path).ok_or_else(|| {
                 ApiError::invalid(format!(
-                    "{}: cannot tell the format from the extension; pass --format text or --format jsonl",
+                    "{}: cannot tell the format from the extension; pass --format (text, jsonl, doccano, label-studio, spacy, conll, hf, brat, w3c or csv)",
                     path.display()
                 ))
             })?;
@@ -165,6 +234,7 @@ fn collect_inputs(
                 path: path.clone(),
                 format: f,
                 size: meta.len(),
+                prepared: None,
             });
         }
     }
@@ -205,6 +275,7 @@ enum Item {
         path: Arc<Path>,
         line: Option<u64>,
         from_text: bool,
+        attach: bool,
     },
     /// A record that failed to read or validate (skippable).
     Invalid(FormatError),
@@ -214,6 +285,28 @@ enum Item {
     FileDone { size: u64 },
 }
 
+/// Reads a dataset file (or folder) of a format that carries whole documents.
+fn read_dataset(
+    format: Format,
+    path: &Path,
+) -> Result<Vec<Result<Record, FormatError>>, FormatError> {
+    match format {
+        Format::Doccano => glossa_formats::doccano::read(path),
+        Format::LabelStudio => glossa_formats::label_studio::read(path),
+        Format::Spacy => glossa_formats::spacy::read(path),
+        Format::Conll => glossa_formats::conll::read(path),
+        Format::Hf => glossa_formats::hf::read(path),
+        Format::Brat => glossa_formats::brat::read(path),
+        other => Err(
+            FormatError::new(glossa_formats::FormatErrorKind::Invalid(format!(
+                "the {} format is not read as whole documents",
+                other.name()
+            )))
+            .in_file(path),
+        ),
+    }
+}
+
 /// Reads every input, validating each document against `schema`, and sends the results in
 /// order. Stops early when the receiver hangs up (the import failed).
 fn read_inputs(inputs: &[Input], schema: &Schema, author: &str, sender: &SyncSender<Vec<Item>>) {
@@ -221,25 +314,29 @@ fn read_inputs(inputs: &[Input], schema: &Schema, author: &str, sender: &SyncSen
         sender,
         buf: Vec::with_capacity(BATCH),
     };
-    let prepare =
-        |mut doc: AnnotatedDocument, path: &Arc<Path>, line: Option<u64>, from_text: bool| {
-            doc.fill_defaults(GOLD_LAYER, author);
-            match doc.check(schema) {
-                Ok(doc) => Item::Doc {
-                    doc,
-                    path: path.clone(),
-                    line,
-                    from_text,
-                },
-                Err(e) => {
-                    let e = FormatError::from(e).in_file(&**path);
-                    Item::Invalid(match line {
-                        Some(l) => e.on_line(l),
-                        None => e,
-                    })
-                }
+    let prepare = |mut doc: AnnotatedDocument,
+                   path: &Arc<Path>,
+                   line: Option<u64>,
+                   from_text: bool,
+                   attach: bool| {
+        doc.fill_defaults(GOLD_LAYER, author);
+        match doc.check(schema) {
+            Ok(doc) => Item::Doc {
+                doc,
+                path: path.clone(),
+                line,
+                from_text,
+                attach,
+            },
+            Err(e) => {
+                let e = FormatError::from(e).in_file(&**path);
+                Item::Invalid(match line {
+                    Some(l) => e.on_line(l),
+                    None => e,
+                })
             }
-        };
+        }
+    };
     for input in inputs {
         let path: Arc<Path> = Arc::from(input.path.as_path());
         let sent = match input.format {
@@ -256,6 +353,7 @@ fn read_inputs(inputs: &[Input], schema: &Schema, author: &str, sender: &SyncSen
                             &path,
                             None,
                             true,
+                            false,
                         ))
                     }
                     Err(e) => tx.send(Item::Invalid(e.in_file(&*path))),
@@ -266,11 +364,30 @@ fn read_inputs(inputs: &[Input], schema: &Schema, author: &str, sender: &SyncSen
                 Ok(file) => NativeReader::new(BufReader::with_capacity(1 << 16, file), Some(&path))
                     .try_for_each(|r| {
                         tx.send(match r {
-                            Ok(r) => prepare(r.doc, &path, Some(r.line), false),
+                            Ok(r) => prepare(r.doc, &path, Some(r.line), false, false),
                             Err(e) => Item::Invalid(e),
                         })
                     }),
             },
+            other => {
+                let attach = input.prepared.is_some();
+                let records = match (&input.prepared, other.dataset()) {
+                    (Some(p), _) => Ok(std::mem::take(
+                        &mut *p.lock().unwrap_or_else(|e| e.into_inner()),
+                    )),
+                    (None, Some(f)) => read_dataset(f, &path),
+                    (None, None) => Ok(Vec::new()),
+                };
+                match records {
+                    Err(e) => tx.send(Item::Invalid(e)),
+                    Ok(records) => records.into_iter().try_for_each(|r| {
+                        tx.send(match r {
+                            Ok(r) => prepare(r.doc, &path, Some(r.line), false, attach),
+                            Err(e) => Item::Invalid(e),
+                        })
+                    }),
+                }
+            }
         };
         if sent
             .and_then(|()| tx.send(Item::FileDone { size: input.size }))
@@ -313,6 +430,7 @@ impl Run<'_, '_> {
         path: &Path,
         line: Option<u64>,
         from_text: bool,
+        attach: bool,
     ) -> ApiResult<()> {
         let doc = checked.doc();
         let source =
@@ -320,7 +438,7 @@ impl Run<'_, '_> {
         let source = source.as_ref().map(|p| p.display().to_string());
         // Without --update, the insert itself tells a duplicate id (the document row goes in
         // first, so nothing of the duplicate is written); no lookup per document.
-        let result = if self.opts.update && self.batch.has_document(&doc.id)? {
+        let result = if (self.opts.update || attach) && self.batch.has_document(&doc.id)? {
             self.batch
                 .update_document(checked, source.as_deref(), !from_text)
         } else {
@@ -351,6 +469,50 @@ impl Run<'_, '_> {
 }
 
 impl Project {
+    /// Reads annotations of existing documents (W3C, CSV) and merges each into a copy of its
+    /// document, ready to replace it.
+    fn attach(&self, input: &Input) -> ApiResult<Vec<Result<Record, FormatError>>> {
+        let read = match input.format {
+            ImportFormat::W3c => glossa_formats::w3c::read(&input.path),
+            _ => glossa_formats::span_csv::read(&input.path),
+        };
+        let attachments = match read {
+            Ok(a) => a,
+            Err(e) => return Ok(vec![Err(e)]),
+        };
+        let wanted: HashSet<&str> = attachments
+            .iter()
+            .filter_map(|a| a.as_ref().ok().map(|a| a.doc_id.as_str()))
+            .collect();
+        let mut docs: HashMap<String, AnnotatedDocument> = HashMap::new();
+        self.store.for_each_document(None, |d| -> ApiResult<()> {
+            if wanted.contains(d.id.as_str()) {
+                docs.insert(d.id.clone(), d);
+            }
+            Ok(())
+        })?;
+        let path = &input.path;
+        Ok(attachments
+            .into_iter()
+            .map(|a| {
+                let a = a?;
+                let line = a.spans.first().map_or(1, |s| s.line);
+                let Some(mut doc) = docs.remove(&a.doc_id) else {
+                    return Err(FormatError::new(glossa_formats::FormatErrorKind::Invalid(format!(
+                        "document {:?} is not in the project: the {} format annotates documents already imported",
+                        a.doc_id,
+                        input.format.dataset().map_or("", Format::name)
+                    )))
+                    .in_file(path)
+                    .on_line(line)
+                    .at_field("doc_id"));
+                };
+                a.attach_to(&mut doc, path)?;
+                Ok(Record { line, doc })
+            })
+            .collect())
+    }
+
     /// Imports `paths` (files or folders) in one transaction. One thread reads, parses and
     /// validates while this one writes. `progress` is called after each file and every 256
     /// documents.
@@ -362,7 +524,12 @@ impl Project {
     ) -> ApiResult<ImportReport> {
         check_author(&opts.author)?;
         let mut ignored = Vec::new();
-        let inputs = collect_inputs(paths, opts.format, &mut ignored)?;
+        let mut inputs = collect_inputs(paths, opts.format, &mut ignored)?;
+        for input in &mut inputs {
+            if matches!(input.format, ImportFormat::W3c | ImportFormat::Csv) {
+                input.prepared = Some(std::sync::Mutex::new(self.attach(input)?));
+            }
+        }
         let bytes_total = inputs.iter().map(|i| i.size).sum();
         let schema = &self.schema;
         let batch = self.store.begin_import()?;
@@ -389,8 +556,9 @@ impl Project {
                         path,
                         line,
                         from_text,
+                        attach,
                     } => {
-                        run.store(&doc, &path, line, from_text)?;
+                        run.store(&doc, &path, line, from_text, attach)?;
                         documents += 1;
                     }
                     Item::Invalid(e) => {

@@ -16,7 +16,8 @@ pub mod settings;
 
 pub use edit::{AddSpan, SpanPatch};
 pub use error::{ApiError, ApiResult, ErrorCode};
-pub use export::{ExportFormat, ExportOptions, ExportReport, LayerFilter};
+pub use export::{ExportOptions, ExportReport, LayerFilter};
+pub use glossa_formats::{Fidelity, Format, Loss, LossKind};
 pub use import::{ImportFormat, ImportOptions, ImportProgress, ImportReport, Skipped};
 pub use project::{Project, ProjectInfo};
 pub use settings::{Session, Settings};

@@ -12,8 +12,8 @@ use glossa_api::core::{
     Author, DocumentSummary, DocumentView, Operation, QuoteSelector, Revision, Schema,
 };
 use glossa_api::{
-    AddSpan, ApiError, ExportReport, ImportOptions, ImportProgress, ImportReport, LayerFilter,
-    Session, Settings, SpanPatch, Stats,
+    AddSpan, ApiError, ExportOptions, ExportReport, ImportOptions, ImportProgress, ImportReport,
+    LayerFilter, Session, Settings, SpanPatch, Stats,
 };
 use ts_rs::{Config, TS};
 
@@ -37,6 +37,7 @@ fn generate(dir: &Path) {
     ImportReport::export_all(&cfg).unwrap();
     ImportProgress::export_all(&cfg).unwrap();
     ExportReport::export_all(&cfg).unwrap();
+    ExportOptions::export_all(&cfg).unwrap();
     LayerFilter::export_all(&cfg).unwrap();
     Stats::export_all(&cfg).unwrap();
 }

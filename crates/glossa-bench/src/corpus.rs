@@ -92,6 +92,7 @@ pub fn document(
             author: Some("bench".into()),
             attrs,
             note: None,
+            created: None,
         });
     }
     let claim = doc

@@ -10,6 +10,7 @@
 //! reports its own `VmHWM` from `/proc/self/status`.
 
 mod corpus;
+mod formats;
 
 /// mimalloc, not glibc malloc: imports allocate documents on a reader thread and free them on
 /// the writer thread, where glibc's arenas cost a quarter of the import time.
@@ -55,6 +56,13 @@ struct Args {
 
 #[derive(Subcommand)]
 enum Child {
+    /// Write the generated corpus (native JSONL) and exit: the interop checks' third corpus.
+    Corpus {
+        /// The file to write.
+        out: PathBuf,
+    },
+    /// Export the corpus in every format and import every importable format: medians.
+    Formats,
     /// Import one file into a new project and print peak RSS in KiB (used internally).
     ImportRss {
         /// The corpus file.
@@ -137,11 +145,29 @@ fn import_into(corpus: &Path, project: &Path) -> Result<Project> {
     Ok(p)
 }
 
+/// Writes the seeded corpus to `path`; returns its ids and the generator, to go on drawing.
+fn write_corpus(args: &Args, path: &Path) -> Result<(Vec<String>, fastrand::Rng)> {
+    let mut rng = fastrand::Rng::with_seed(2026);
+    let mut out = BufWriter::new(std::fs::File::create(path)?);
+    let mut ids = Vec::with_capacity(args.docs);
+    for n in 0..args.docs {
+        let doc = corpus::document(&mut rng, n, args.chars, args.spans);
+        glossa_formats::native::write_document(&mut out, &doc)?;
+        ids.push(doc.id);
+    }
+    out.flush()?;
+    Ok((ids, rng))
+}
+
 fn main() -> Result<()> {
     let args = Args::parse();
     if let Some(Child::ImportRss { corpus, project }) = &args.child {
         import_into(corpus, project)?;
         println!("{}", peak_rss_kib());
+        return Ok(());
+    }
+    if let Some(Child::Corpus { out }) = &args.child {
+        write_corpus(&args, out)?;
         return Ok(());
     }
     let tmp = tempfile::tempdir()?;
@@ -153,18 +179,10 @@ fn main() -> Result<()> {
         None => tmp.path().to_path_buf(),
     };
     let corpus = dir.join("corpus.jsonl");
-    let mut rng = fastrand::Rng::with_seed(2026);
-    let ids: Vec<String> = {
-        let mut out = BufWriter::new(std::fs::File::create(&corpus)?);
-        let mut ids = Vec::with_capacity(args.docs);
-        for n in 0..args.docs {
-            let doc = corpus::document(&mut rng, n, args.chars, args.spans);
-            glossa_formats::native::write_document(&mut out, &doc)?;
-            ids.push(doc.id);
-        }
-        out.flush()?;
-        ids
-    };
+    let (ids, mut rng) = write_corpus(&args, &corpus)?;
+    if let Some(Child::Formats) = &args.child {
+        return formats::run(&args, &corpus, &dir);
+    }
     let corpus_bytes = std::fs::metadata(&corpus)?.len();
     let project = dir.join("bench.glossa");
 

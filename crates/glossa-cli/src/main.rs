@@ -13,7 +13,7 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand, ValueEnum};
 use glossa_api::core::Schema;
-use glossa_api::{ExportFormat, ExportOptions, ImportFormat, ImportOptions, LayerFilter, Project};
+use glossa_api::{ExportOptions, Format, ImportFormat, ImportOptions, Project};
 
 mod print;
 
@@ -38,7 +38,8 @@ enum Command {
         #[arg(long)]
         schema: Option<PathBuf>,
     },
-    /// Import documents: .txt/.md files, native .jsonl, or folders of them (recursively).
+    /// Import documents: .txt/.md files, native .jsonl, or folders of them (recursively), or a
+    /// dataset format given with --format.
     Import {
         /// The project file.
         project: PathBuf,
@@ -62,15 +63,29 @@ enum Command {
     Export {
         /// The project file.
         project: PathBuf,
-        /// Output format.
-        #[arg(long, value_enum)]
-        format: OutFormat,
-        /// Output file (default: standard output).
+        /// Output format: jsonl, doccano, label-studio, spacy, conll, hf, brat, w3c, csv or
+        /// claims-tsv.
+        #[arg(long, value_parser = parse_format, default_value = "jsonl")]
+        format: Format,
+        /// Output file, or folder for brat and hf (default: standard output).
         #[arg(long)]
         out: Option<PathBuf>,
         /// Which layer: an annotator's name, gold, or all.
         #[arg(long, default_value = "all")]
         layer: String,
+        /// Labels that become tags in conll, hf and spacy (comma-separated; default: the
+        /// entity labels, or every label with --spans-key).
+        #[arg(long, value_delimiter = ',')]
+        labels: Vec<String>,
+        /// spacy: put every span, overlaps included, in doc.spans[KEY].
+        #[arg(long)]
+        spans_key: Option<String>,
+        /// Fail, writing nothing, if the format cannot hold everything.
+        #[arg(long)]
+        strict: bool,
+        /// Print the report (with the fidelity report) as JSON on standard error.
+        #[arg(long)]
+        json: bool,
     },
     /// List documents.
     Docs {
@@ -116,11 +131,39 @@ enum InFormat {
     Auto,
     Text,
     Jsonl,
+    Doccano,
+    LabelStudio,
+    Spacy,
+    Conll,
+    Hf,
+    Brat,
+    W3c,
+    Csv,
 }
 
-#[derive(Clone, Copy, ValueEnum)]
-enum OutFormat {
-    Jsonl,
+impl From<InFormat> for ImportFormat {
+    fn from(f: InFormat) -> Self {
+        match f {
+            InFormat::Auto => Self::Auto,
+            InFormat::Text => Self::Text,
+            InFormat::Jsonl => Self::Jsonl,
+            InFormat::Doccano => Self::Doccano,
+            InFormat::LabelStudio => Self::LabelStudio,
+            InFormat::Spacy => Self::Spacy,
+            InFormat::Conll => Self::Conll,
+            InFormat::Hf => Self::Hf,
+            InFormat::Brat => Self::Brat,
+            InFormat::W3c => Self::W3c,
+            InFormat::Csv => Self::Csv,
+        }
+    }
+}
+
+fn parse_format(s: &str) -> Result<Format, String> {
+    Format::parse(s).ok_or_else(|| {
+        let names: Vec<&str> = Format::ALL.iter().map(|f| f.name()).collect();
+        format!("expected one of: {}", names.join(", "))
+    })
 }
 
 fn open(project: &Path) -> Result<Project> {
@@ -162,13 +205,8 @@ fn run(cli: Cli) -> Result<()> {
             update,
         } => {
             let mut p = open(&project)?;
-            let format = match format {
-                InFormat::Auto => ImportFormat::Auto,
-                InFormat::Text => ImportFormat::Text,
-                InFormat::Jsonl => ImportFormat::Jsonl,
-            };
             let opts = ImportOptions {
-                format,
+                format: format.into(),
                 author,
                 skip_invalid,
                 update,
@@ -185,20 +223,25 @@ fn run(cli: Cli) -> Result<()> {
             format,
             out,
             layer,
+            labels,
+            spans_key,
+            strict,
+            json,
         } => {
             let p = open(&project)?;
             let opts = ExportOptions {
-                format: match format {
-                    OutFormat::Jsonl => ExportFormat::Jsonl,
-                },
-                layer: LayerFilter::parse(&layer),
+                format,
+                layer,
+                labels,
+                spans_key,
+                strict,
             };
             let report = match &out {
                 Some(path) => p.export_to_path(path, &opts),
                 None => p.export(&mut stdout, &opts),
             }
             .context("export failed")?;
-            print::exported(&mut std::io::stderr(), &report, out.as_deref())?;
+            print::exported(&mut std::io::stderr(), &report, out.as_deref(), json)?;
         }
         Command::Docs { project, json } => {
             let docs = open(&project)?.documents()?;

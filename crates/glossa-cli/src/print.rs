@@ -99,16 +99,43 @@ pub fn imported(out: &mut impl Write, r: &ImportReport, project: &Path) -> anyho
 }
 
 /// After `export` (on stderr, so stdout holds only the data).
-pub fn exported(out: &mut impl Write, r: &ExportReport, to: Option<&Path>) -> anyhow::Result<()> {
+pub fn exported(
+    out: &mut impl Write,
+    r: &ExportReport,
+    to: Option<&Path>,
+    as_json: bool,
+) -> anyhow::Result<()> {
+    if as_json {
+        return json(out, r);
+    }
     if let Some(path) = to {
         writeln!(
             out,
-            "Exported {} ({}, {}) to {}.",
+            "Exported {} ({}, {}) as {} to {}.",
             plural(r.documents, "document", "documents"),
             plural(r.spans, "span", "spans"),
             plural(r.relations, "relation", "relations"),
+            r.format.name(),
             path.display()
         )?;
+        for f in r.files.iter().skip(1) {
+            writeln!(out, "  also {f}")?;
+        }
+    }
+    if r.fidelity.is_lossless() {
+        writeln!(out, "Fidelity: lossless.")?;
+    } else {
+        writeln!(
+            out,
+            "Fidelity: the {} format could not hold:",
+            r.format.name()
+        )?;
+        for l in &r.fidelity.losses {
+            writeln!(out, "  {:>6}  {}", l.count, l.message)?;
+            for e in &l.examples {
+                writeln!(out, "          e.g. {e}")?;
+            }
+        }
     }
     Ok(())
 }

@@ -245,7 +245,7 @@ fn schema_export_import_and_init_with_schema() {
 #[test]
 fn usage_errors_exit_2() {
     let env = Env::new();
-    let out = env.run(&["export", "p.glossa"]);
+    let out = env.run(&["export", "p.glossa", "--format", "nope"]);
     assert_eq!(out.code, 2, "{}", out.snapshot());
     assert_eq!(env.run(&["frobnicate"]).code, 2);
     assert_eq!(env.run(&["import", "p.glossa"]).code, 2);

@@ -47,6 +47,10 @@ pub struct SpanRecord {
     pub attrs: Attrs,
     /// Note.
     pub note: Option<String>,
+    /// When the span was made (RFC 3339), when known: the store fills it in on export; the
+    /// native format does not carry it (the operation log does).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created: Option<String>,
 }
 
 /// A relation in a file, naming its spans by uid.
@@ -265,6 +269,7 @@ mod tests {
             author: None,
             attrs: Attrs::new(),
             note: None,
+            created: None,
         }
     }
 

@@ -22,6 +22,8 @@ use glossa_core::{
 use serde::{Deserialize, Serialize};
 
 use crate::error::{FormatError, FormatErrorKind};
+use crate::fidelity::Fidelity;
+use crate::format::{DocumentWriter, Output};
 use crate::text::{check_not_binary, decode_utf8, BOM};
 
 /// The only offset unit Glossa reads and writes.
@@ -251,6 +253,7 @@ fn parse_line(line: &str, line_no: u64, stem: &str) -> Result<AnnotatedDocument,
             author: s.author,
             attrs: s.attrs,
             note: s.note,
+            created: None,
         });
     }
     let relations = raw
@@ -314,7 +317,10 @@ struct OutRelation<'a> {
 }
 
 /// Writes `doc` as one native JSONL line. Each span carries its covered `text`.
-pub fn write_document<W: Write>(out: &mut W, doc: &AnnotatedDocument) -> Result<(), FormatError> {
+pub fn write_document<W: Write + ?Sized>(
+    out: &mut W,
+    doc: &AnnotatedDocument,
+) -> Result<(), FormatError> {
     let index = OffsetIndex::new(&doc.text);
     let mut spans = Vec::with_capacity(doc.spans.len());
     for (i, s) in doc.spans.iter().enumerate() {
@@ -355,6 +361,24 @@ pub fn write_document<W: Write>(out: &mut W, doc: &AnnotatedDocument) -> Result<
         .map_err(|e| FormatError::new(FormatErrorKind::Io(e.into())))?;
     out.write_all(b"\n")?;
     Ok(())
+}
+
+/// The native format as a [`DocumentWriter`]: it holds everything, so it reports no loss.
+pub struct NativeWriter;
+
+impl DocumentWriter for NativeWriter {
+    fn write(
+        &mut self,
+        out: &mut dyn Output,
+        doc: &AnnotatedDocument,
+        _report: &mut Fidelity,
+    ) -> Result<(), FormatError> {
+        write_document(out.main(), doc)
+    }
+
+    fn finish(&mut self, _: &mut dyn Output, _: &mut Fidelity) -> Result<(), FormatError> {
+        Ok(())
+    }
 }
 
 #[cfg(test)]
@@ -510,6 +534,7 @@ mod tests {
                         author: Some("gen".into()),
                         attrs: Attrs::new(),
                         note: (k % 3 == 0).then(|| format!("note {k} “quoted”")),
+                        created: None,
                     });
                 }
                 doc

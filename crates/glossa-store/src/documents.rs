@@ -257,7 +257,7 @@ impl Store {
             .map_err(|e| fail(e.into()))?;
         let mut spans = conn
             .prepare(
-                "SELECT s.doc, s.id, s.uid, s.start, s.\"end\", s.label, s.layer, s.attrs, s.note, s.author
+                "SELECT s.doc, s.id, s.uid, s.start, s.\"end\", s.label, s.layer, s.attrs, s.note, s.author, s.created
                  FROM spans s JOIN documents d ON d.id = s.doc
                  WHERE s.revision = d.revision AND (?1 IS NULL OR s.layer = ?1)
                  ORDER BY s.doc, s.start, s.\"end\", s.id",
@@ -357,6 +357,7 @@ fn next_span_row(rows: &mut rusqlite::Rows<'_>) -> FResult<Option<SpanRowOut>> {
             author: None,
             attrs: parse_attrs(r.get(7)?)?,
             note: r.get(8)?,
+            created: Some(crate::rows::format_time(r.get(10)?)),
         },
     }))
 }

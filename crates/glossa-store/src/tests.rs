@@ -28,6 +28,7 @@ fn span(uid: &str, start: usize, end: usize, label: &str) -> SpanRecord {
         author: Some("ann".into()),
         attrs: Attrs::new(),
         note: None,
+        created: None,
     }
 }
 

@@ -8,7 +8,9 @@ import type { ApiError } from "./types/ApiError";
 import type { DocStatus } from "./types/DocStatus";
 import type { DocumentSummary } from "./types/DocumentSummary";
 import type { DocumentView } from "./types/DocumentView";
+import type { ExportOptions } from "./types/ExportOptions";
 import type { ExportReport } from "./types/ExportReport";
+import type { Format } from "./types/Format";
 import type { ImportOptions } from "./types/ImportOptions";
 import type { ImportReport } from "./types/ImportReport";
 import type { Operation } from "./types/Operation";
@@ -60,7 +62,7 @@ export const backend = {
   getSchema: () => call<Schema>("get_schema"),
   setSchema: (schema: Schema) => call<Schema>("set_schema", { schema }),
   importFiles: (paths: string[], options: ImportOptions) => call<ImportReport>("import_files", { paths, options }),
-  exportFile: (path: string, layer: string) => call<ExportReport>("export_file", { path, layer }),
+  exportFile: (path: string, opts: ExportOptions) => call<ExportReport>("export_file", { path, opts }),
   stats: () => call<Stats>("get_stats"),
 };
 
@@ -73,9 +75,14 @@ export const dialogs = {
   importFiles: async (): Promise<string[] | null> =>
     (await openDialog({
       multiple: true,
-      filters: [{ name: "Documents", extensions: ["txt", "md", "jsonl"] }],
+      filters: [{ name: "Documents and datasets", extensions: ["txt", "md", "jsonl", "json", "jsonld", "conll", "csv", "ann"] }],
     })) as string[] | null,
   importFolder: async (): Promise<string | null> => (await openDialog({ directory: true })) as string | null,
-  exportFile: (): Promise<string | null> =>
-    saveDialog({ filters: [{ name: "JSONL", extensions: ["jsonl"] }], defaultPath: "export.jsonl" }),
+  /** A file for one-file formats; a new folder's name for brat and hf. */
+  exportFile: (format: Format, extension: string): Promise<string | null> =>
+    saveDialog(
+      extension
+        ? { filters: [{ name: format, extensions: [extension] }], defaultPath: `export.${extension}` }
+        : { defaultPath: `export-${format}` },
+    ),
 };

@@ -153,7 +153,16 @@ mockIPC((cmd, payload) => {
     case "import_files":
       return { files: 1, counts: { documents: 0, updated: 0, spans: 0, relations: 0, reanchored: 0, orphaned: 0 }, skipped: [], ignored: [] };
     case "export_file":
-      return { documents: docs.length, spans: spans.length, relations: relations.length };
+      return {
+        format: args.opts.format,
+        documents: docs.length,
+        spans: spans.length,
+        relations: relations.length,
+        files: [args.path],
+        fidelity: args.opts.format === "jsonl" ? { losses: [] } : {
+          losses: [{ kind: "relations", message: "relations left out", count: relations.length, examples: ["doc: ATTRIBUTED_TO c1 → e1"] }],
+        },
+      };
     default:
       return fail("internal", `the mock backend has no command ${cmd}`);
   }

@@ -138,5 +138,17 @@ test("schema, projects, import and export screens", async () => {
   await page.getByRole("button", { name: "Export…" }).click();
   await page.getByRole("dialog").getByRole("button", { name: "Export…" }).click();
   await page.getByTestId("io-report").getByText("/mock/export.jsonl").waitFor();
-  assert.deepEqual(await calls(page, "export_file"), [{ path: "/mock/export.jsonl", layer: "all" }]);
+  assert.deepEqual(await calls(page, "export_file"), [
+    { path: "/mock/export.jsonl", opts: { format: "jsonl", layer: "all", labels: [], spans_key: null, strict: false } },
+  ]);
+  await page.getByTestId("io-report").getByText("Fidelity: lossless.").waitFor();
+  // Another format: its options, and the fidelity report the backend returns.
+  await page.getByTestId("export-format").selectOption("conll");
+  await page.getByLabel("Labels").fill("PERSON, ORG");
+  await page.getByLabel("Strict").check();
+  await page.getByRole("dialog").getByRole("button", { name: "Export…" }).click();
+  await page.getByTestId("io-report").getByText("relations left out").waitFor();
+  const second = (await calls(page, "export_file")).at(-1);
+  assert.deepEqual(second.opts, { format: "conll", layer: "all", labels: ["PERSON", "ORG"], spans_key: null, strict: true });
+  await page.screenshot({ path: join(shots, "ui-export.png") });
 });

@@ -3,4 +3,4 @@
 /**
  * Which reader to use.
  */
-export type ImportFormat = "auto" | "text" | "jsonl";
+export type ImportFormat = "auto" | "text" | "jsonl" | "doccano" | "label-studio" | "spacy" | "conll" | "hf" | "brat" | "w3c" | "csv";
