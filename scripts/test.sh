@@ -2,7 +2,8 @@
 # Sets up what the tests need and runs every test: formatting, lints, type checks, the Rust
 # unit, integration and snapshot tests (with the TypeScript-types drift check), the UI's unit
 # tests, its screens in headless Chromium with mocked IPC, the real window end to end under
-# Xvfb, and a benchmark smoke run. Used by .ci/run.
+# Xvfb, the export formats checked by the Python tools that read them (scripts/interop.sh),
+# and a benchmark smoke run. Used by .ci/run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -34,6 +35,9 @@ echo "== UI tests in headless Chromium, mocked IPC"
 echo "== end to end: the real window under Xvfb, through tauri-driver"
 cargo build --locked -p glossa-app -p glossa-cli --features tauri/custom-protocol
 (cd ui && xvfb-run -a -s "-screen 0 1400x900x24" npm run test:e2e) 2>&1 | tee -a "$log"
+
+echo "== interop: every export read by the tools on the other end (Python venvs from PyPI)"
+scripts/interop.sh "$PWD/target/debug/glossa" 2>&1 | tee -a "$log"
 
 # One closing line over every runner: cargo prints "test result: ok. N passed; N failed; …"
 # per binary, node's test runner "# pass N" and "# fail N".
