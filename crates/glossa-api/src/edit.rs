@@ -68,6 +68,11 @@ impl Project {
         let (start, end) =
             check_bounds(as_i64(req.start), as_i64(req.end), index.len_codepoints())?;
         self.schema.check_span(&req.label, &req.attrs)?;
+        let layer = req
+            .layer
+            .clone()
+            .unwrap_or_else(|| Layer::Annotator(author.to_string()).into());
+        self.check_overlap(&req.doc_id, &layer, start, end, None)?;
         let new = NewSpan {
             doc_id: req.doc_id.clone(),
             revision: doc.revision,
@@ -75,15 +80,39 @@ impl Project {
             start,
             end,
             label: req.label.clone(),
-            layer: req
-                .layer
-                .clone()
-                .unwrap_or_else(|| Layer::Annotator(author.to_string()).into()),
+            layer,
             attrs: req.attrs.clone(),
             note: req.note.clone(),
             text: index.slice(start, end)?.to_string(),
         };
         Ok(self.store.create_span(author, &new)?)
+    }
+
+    /// Refuses `[start, end)` in `layer` if the schema forbids overlaps and another span of
+    /// the layer (other than `except`) overlaps it.
+    fn check_overlap(
+        &self,
+        doc_id: &str,
+        layer: &str,
+        start: usize,
+        end: usize,
+        except: Option<SpanId>,
+    ) -> ApiResult<()> {
+        if self.schema.allow_overlaps {
+            return Ok(());
+        }
+        let view = self.store.document_view(doc_id)?;
+        match view
+            .spans
+            .iter()
+            .find(|s| Some(s.id) != except && s.layer == layer && s.start < end && start < s.end)
+        {
+            Some(s) => Err(ApiError::invalid(format!(
+                "[{start}, {end}) overlaps {} {:?} [{}, {}), and the schema forbids overlapping spans",
+                s.label, s.text, s.start, s.end
+            ))),
+            None => Ok(()),
+        }
     }
 
     /// Changes a span as `author`.
@@ -116,6 +145,7 @@ impl Project {
             )?;
             span.text = index.slice(start, end)?.to_string();
             (span.start, span.end) = (start, end);
+            self.check_overlap(&span.doc_id, &span.layer, start, end, Some(id))?;
         }
         let relations = self.store.document_view(&span.doc_id)?.relations;
         for r in relations.iter().filter(|r| r.from == id || r.to == id) {

@@ -176,6 +176,32 @@ impl AnnotatedDocument {
         })
     }
 
+    /// Refuses two spans of one layer that overlap (for schemas that forbid overlaps).
+    fn check_no_overlaps(&self) -> Result<(), CoreError> {
+        let mut order: Vec<usize> = (0..self.spans.len()).collect();
+        order.sort_by_key(|&i| (self.spans[i].layer.as_deref(), self.spans[i].start, i));
+        let mut prev: Option<usize> = None;
+        for i in order {
+            let s = &self.spans[i];
+            if let Some(p) = prev
+                .map(|p| &self.spans[p])
+                .filter(|p| p.layer == s.layer && s.start < p.end)
+            {
+                return Err(CoreError::at(
+                    format!("spans[{i}]"),
+                    CoreErrorKind::Invalid(format!(
+                        "span [{}, {}) {} overlaps span [{}, {}) {}, and the schema forbids overlapping spans",
+                        s.start, s.end, s.label, p.start, p.end, p.label
+                    )),
+                ));
+            }
+            if prev.is_none_or(|p| self.spans[p].layer != s.layer || s.end > self.spans[p].end) {
+                prev = Some(i);
+            }
+        }
+        Ok(())
+    }
+
     /// Checks the document against `schema`: id, span bounds (`text_len` code points), labels,
     /// attributes, unique span ids, and relations (existing spans, same layer, argument types).
     /// The error's field names the offending value (`spans[3].label`).
@@ -215,6 +241,9 @@ impl AnnotatedDocument {
                     CoreErrorKind::Invalid("layer is blank".into()),
                 ));
             }
+        }
+        if !schema.allow_overlaps {
+            self.check_no_overlaps()?;
         }
         let mut seen = BTreeSet::new();
         for (i, rel) in self.relations.iter().enumerate() {

@@ -21,6 +21,19 @@ pub struct Schema {
     /// Relation types.
     #[serde(default)]
     pub relations: Vec<RelationDef>,
+    /// Whether spans of one layer may overlap or nest (a CLAIM holding entities, say). When
+    /// false, every import and edit refuses a span that overlaps another of its layer.
+    #[serde(default = "yes", skip_serializing_if = "is_true")]
+    #[ts(optional = nullable)]
+    pub allow_overlaps: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+fn is_true(b: &bool) -> bool {
+    *b
 }
 
 /// What kind of thing a label marks.
@@ -267,6 +280,7 @@ impl Schema {
                     description: "Optional: a cue phrase that signals the claim.".into(),
                 },
             ],
+            allow_overlaps: true,
         }
     }
 

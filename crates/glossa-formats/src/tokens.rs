@@ -50,12 +50,20 @@ impl Tokenized {
         let rules = rules()?;
         let mut bytes = Vec::new();
         rules.tokenize(text, &mut bytes)?;
-        let mut sentences = Vec::new();
+        let mut sentences: Vec<(usize, usize)> = Vec::new();
         for (at, s) in text.split_sentence_bound_indices() {
             let trimmed = s.trim_end_matches(is_space);
             let lead = trimmed.len() - trimmed.trim_start_matches(is_space).len();
             if trimmed.len() > lead {
-                sentences.push((at + lead, at + trimmed.len()));
+                let (start, end) = (at + lead, at + trimmed.len());
+                // A "sentence" of punctuation alone (a closing quote after `. `) belongs
+                // to the one before it.
+                match sentences.last_mut() {
+                    Some(last) if !text[start..end].chars().any(char::is_alphanumeric) => {
+                        last.1 = end
+                    }
+                    _ => sentences.push((start, end)),
+                }
             }
         }
         let mut conv = CodePoints::new(text);

@@ -2,6 +2,7 @@
 
 use glossa_core::{ArgConstraint, LabelDef, LabelKind, RelationDef, Schema};
 use rusqlite::Connection;
+use rusqlite::OptionalExtension;
 
 use crate::error::{FResult, Fail};
 
@@ -25,6 +26,14 @@ fn parse_kind(s: &str) -> FResult<LabelKind> {
 /// Replaces the stored schema with `schema` (inside the caller's transaction).
 pub(crate) fn write_schema(conn: &Connection, schema: &Schema) -> FResult<()> {
     conn.execute_batch("DELETE FROM labels; DELETE FROM relation_types;")?;
+    conn.execute(
+        "INSERT OR REPLACE INTO project (key, value) VALUES ('allow_overlaps', ?1)",
+        [if schema.allow_overlaps {
+            "true"
+        } else {
+            "false"
+        }],
+    )?;
     let mut put = conn.prepare(
         "INSERT INTO labels (name, position, kind, color, hotkey, description, attributes)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -98,10 +107,18 @@ pub(crate) fn read_schema(conn: &Connection, name: String) -> FResult<Schema> {
             description: r.get(3)?,
         });
     }
+    let allow_overlaps: Option<String> = conn
+        .query_row(
+            "SELECT value FROM project WHERE key = 'allow_overlaps'",
+            [],
+            |r| r.get(0),
+        )
+        .optional()?;
     Ok(Schema {
         name,
         labels,
         relations,
+        allow_overlaps: allow_overlaps.as_deref() != Some("false"),
     })
 }
 

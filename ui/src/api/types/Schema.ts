@@ -17,4 +17,9 @@ labels: Array<LabelDef>,
 /**
  * Relation types.
  */
-relations: Array<RelationDef>, };
+relations: Array<RelationDef>, 
+/**
+ * Whether spans of one layer may overlap or nest (a CLAIM holding entities, say). When
+ * false, every import and edit refuses a span that overlaps another of its layer.
+ */
+allow_overlaps?: boolean, };
