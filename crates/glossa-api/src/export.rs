@@ -10,7 +10,11 @@ use ts_rs::TS;
 use serde::{Deserialize, Serialize};
 
 use glossa_core::Layer;
-use glossa_formats::{writer, ExportSettings, Fidelity, Format, FormatError, Output};
+use std::sync::mpsc::{channel, sync_channel};
+
+use glossa_core::AnnotatedDocument;
+use glossa_formats::tokens::Tokenized;
+use glossa_formats::{writer, ExportSettings, Fidelity, Format, FormatError, Output, TokensNeeded};
 
 use crate::error::{ApiError, ApiResult, ErrorCode};
 use crate::project::Project;
@@ -131,15 +135,58 @@ impl Project {
             format: opts.format,
             ..ExportReport::default()
         };
-        self.store
-            .for_each_document(layer.as_deref(), |doc| -> ApiResult<()> {
-                w.write(out, &doc, &mut report.fidelity)
-                    .map_err(|e| ApiError::from(e.in_file(format!("document {}", doc.id))))?;
-                report.documents += 1;
-                report.spans += doc.spans.len() as u64;
-                report.relations += doc.relations.len() as u64;
+        let needs = w.tokens();
+        let mut write = |doc: AnnotatedDocument,
+                         tokens: Option<Tokenized>,
+                         report: &mut ExportReport|
+         -> ApiResult<()> {
+            w.write(out, &doc, tokens.as_ref(), &mut report.fidelity)
+                .map_err(|e| ApiError::from(e.in_file(format!("document {}", doc.id))))?;
+            report.documents += 1;
+            report.spans += doc.spans.len() as u64;
+            report.relations += doc.relations.len() as u64;
+            Ok(())
+        };
+        if needs == TokensNeeded::None {
+            self.store
+                .for_each_document(layer.as_deref(), |doc| write(doc, None, &mut report))?;
+        } else {
+            // Tokenizing is most of the work of token formats: it runs on a second thread,
+            // ahead of this one, which reads documents and writes them out.
+            type Done = (AnnotatedDocument, Result<Option<Tokenized>, FormatError>);
+            let (to_worker, worker_in) = sync_channel::<AnnotatedDocument>(64);
+            let (worker_out, done) = channel::<Done>();
+            std::thread::scope(|scope| -> ApiResult<()> {
+                scope.spawn(move || {
+                    for doc in worker_in {
+                        let tokens = needs.tokenize(&doc.text);
+                        if worker_out.send((doc, tokens)).is_err() {
+                            return;
+                        }
+                    }
+                });
+                let mut finish = |(doc, tokens): Done, report: &mut ExportReport| {
+                    let tokens = tokens
+                        .map_err(|e| ApiError::from(e.in_file(format!("document {}", doc.id))))?;
+                    write(doc, tokens, report)
+                };
+                self.store
+                    .for_each_document(layer.as_deref(), |doc| -> ApiResult<()> {
+                        to_worker.send(doc).map_err(|_| {
+                            ApiError::new(ErrorCode::Internal, "the tokenizer thread stopped")
+                        })?;
+                        while let Ok(d) = done.try_recv() {
+                            finish(d, &mut report)?;
+                        }
+                        Ok(())
+                    })?;
+                drop(to_worker);
+                for d in done.iter() {
+                    finish(d, &mut report)?;
+                }
                 Ok(())
             })?;
+        }
         w.finish(out, &mut report.fidelity)?;
         out.main()
             .flush()

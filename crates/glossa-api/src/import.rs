@@ -15,9 +15,11 @@ use serde::{Deserialize, Serialize};
 
 use glossa_core::{AnnotatedDocument, CheckedDocument, Schema, GOLD_LAYER};
 use glossa_formats::native::{NativeReader, Record};
+use glossa_formats::read::{Attachment, Emit};
 use glossa_formats::{text, Format, FormatError};
 use glossa_store::{ImportBatch, ImportCounts};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
+use std::sync::Mutex;
 
 use crate::edit::check_author;
 use crate::error::{ApiError, ApiResult, ErrorCode};
@@ -169,8 +171,8 @@ struct Input {
     path: PathBuf,
     format: ImportFormat,
     size: u64,
-    /// Documents read on the calling thread (formats that annotate existing documents).
-    prepared: Option<std::sync::Mutex<Vec<Result<Record, FormatError>>>>,
+    /// A W3C or CSV file, read ahead.
+    attachments: Mutex<Option<Attachments>>,
 }
 
 fn io_error(path: &Path, e: std::io::Error) -> ApiError {
@@ -197,7 +199,7 @@ fn collect_inputs(
                 path: path.clone(),
                 format,
                 size,
-                prepared: None,
+                attachments: Mutex::default(),
             });
         } else if meta.is_dir() {
             for entry in walkdir::WalkDir::new(path).sort_by_file_name() {
@@ -212,13 +214,13 @@ fn collect_inputs(
                         path: p.to_path_buf(),
                         format: f,
                         size: file_size(p)?,
-                        prepared: None,
+                        attachments: Mutex::default(),
                     }),
                     (chosen, Some(f)) if chosen == f => out.push(Input {
                         path: p.to_path_buf(),
                         format: f,
                         size: file_size(p)?,
-                        prepared: None,
+                        attachments: Mutex::default(),
                     }),
                     _ => ignored.push(p.display().to_string()),
                 }
@@ -234,7 +236,7 @@ fn collect_inputs(
                 path: path.clone(),
                 format: f,
                 size: meta.len(),
-                prepared: None,
+                attachments: Mutex::default(),
             });
         }
     }
@@ -285,18 +287,16 @@ enum Item {
     FileDone { size: u64 },
 }
 
-/// Reads a dataset file (or folder) of a format that carries whole documents.
-fn read_dataset(
-    format: Format,
-    path: &Path,
-) -> Result<Vec<Result<Record, FormatError>>, FormatError> {
+/// Reads a dataset file (or folder) of a format that carries whole documents, handing each
+/// record to `emit` as soon as it is read.
+fn read_dataset(format: Format, path: &Path, emit: Emit<'_>) -> Result<(), FormatError> {
     match format {
-        Format::Doccano => glossa_formats::doccano::read(path),
-        Format::LabelStudio => glossa_formats::label_studio::read(path),
-        Format::Spacy => glossa_formats::spacy::read(path),
-        Format::Conll => glossa_formats::conll::read(path),
-        Format::Hf => glossa_formats::hf::read(path),
-        Format::Brat => glossa_formats::brat::read(path),
+        Format::Doccano => glossa_formats::doccano::read(path, emit),
+        Format::LabelStudio => glossa_formats::label_studio::read(path, emit),
+        Format::Spacy => glossa_formats::spacy::read(path, emit),
+        Format::Conll => glossa_formats::conll::read(path, emit),
+        Format::Hf => glossa_formats::hf::read(path, emit),
+        Format::Brat => glossa_formats::brat::read(path, emit),
         other => Err(
             FormatError::new(glossa_formats::FormatErrorKind::Invalid(format!(
                 "the {} format is not read as whole documents",
@@ -307,9 +307,77 @@ fn read_dataset(
     }
 }
 
+/// The project's documents, for formats that annotate them (W3C, CSV), by id.
+struct Existing {
+    docs: Mutex<HashMap<String, AnnotatedDocument>>,
+    /// More than one file annotates: each merged document is kept for the next file.
+    shared: bool,
+}
+
+/// What a W3C or CSV file holds, read on its own thread while the documents load.
+type Attachments = Result<Vec<Result<Attachment, FormatError>>, FormatError>;
+
+fn read_attachments(format: ImportFormat, path: &Path) -> Attachments {
+    match format {
+        ImportFormat::W3c => glossa_formats::w3c::read(path),
+        _ => glossa_formats::span_csv::read(path),
+    }
+}
+
+/// Reads annotations of existing documents (W3C, CSV) and merges each into its document
+/// (kept merged, for a later file), handing on the merged document to replace it.
+fn attach_records(
+    format: ImportFormat,
+    path: &Path,
+    existing: &Existing,
+    parsed: Option<Attachments>,
+    emit: Emit<'_>,
+) -> Result<(), FormatError> {
+    let attachments = match parsed {
+        Some(p) => p?,
+        None => read_attachments(format, path)?,
+    };
+    for a in attachments {
+        let r = a.and_then(|a| {
+            let line = a.spans.first().map_or(1, |s| s.line);
+            let mut docs = existing.docs.lock().unwrap_or_else(|e| e.into_inner());
+            let found = if existing.shared {
+                docs.get(&a.doc_id).cloned()
+            } else {
+                docs.remove(&a.doc_id)
+            };
+            let Some(mut doc) = found else {
+                return Err(FormatError::new(glossa_formats::FormatErrorKind::Invalid(format!(
+                    "document {:?} is not in the project: the {} format annotates documents already imported",
+                    a.doc_id,
+                    format.dataset().map_or("", Format::name)
+                )))
+                .in_file(path)
+                .on_line(line)
+                .at_field("doc_id"));
+            };
+            a.attach_to(&mut doc, path)?;
+            if existing.shared {
+                docs.insert(doc.id.clone(), doc.clone());
+            }
+            Ok(Record { line, doc })
+        });
+        if !emit(r) {
+            break;
+        }
+    }
+    Ok(())
+}
+
 /// Reads every input, validating each document against `schema`, and sends the results in
 /// order. Stops early when the receiver hangs up (the import failed).
-fn read_inputs(inputs: &[Input], schema: &Schema, author: &str, sender: &SyncSender<Vec<Item>>) {
+fn read_inputs(
+    inputs: &[Input],
+    existing: Option<&Existing>,
+    schema: &Schema,
+    author: &str,
+    sender: &SyncSender<Vec<Item>>,
+) {
     let mut tx = Batches {
         sender,
         buf: Vec::with_capacity(BATCH),
@@ -370,22 +438,32 @@ fn read_inputs(inputs: &[Input], schema: &Schema, author: &str, sender: &SyncSen
                     }),
             },
             other => {
-                let attach = input.prepared.is_some();
-                let records = match (&input.prepared, other.dataset()) {
-                    (Some(p), _) => Ok(std::mem::take(
-                        &mut *p.lock().unwrap_or_else(|e| e.into_inner()),
-                    )),
-                    (None, Some(f)) => read_dataset(f, &path),
-                    (None, None) => Ok(Vec::new()),
+                let attach = matches!(other, ImportFormat::W3c | ImportFormat::Csv);
+                let item = |r: Result<Record, FormatError>| match r {
+                    Ok(r) => prepare(r.doc, &path, Some(r.line), false, attach),
+                    Err(e) => Item::Invalid(e),
                 };
-                match records {
+                let mut stopped = false;
+                let mut emit = |r: Result<Record, FormatError>| {
+                    stopped = tx.send(item(r)).is_err();
+                    !stopped
+                };
+                let read = match (existing, other.dataset()) {
+                    (Some(docs), _) if attach => {
+                        let parsed = input
+                            .attachments
+                            .lock()
+                            .unwrap_or_else(|e| e.into_inner())
+                            .take();
+                        attach_records(other, &path, docs, parsed, &mut emit)
+                    }
+                    (_, Some(f)) => read_dataset(f, &path, &mut emit),
+                    _ => Ok(()),
+                };
+                match read {
                     Err(e) => tx.send(Item::Invalid(e)),
-                    Ok(records) => records.into_iter().try_for_each(|r| {
-                        tx.send(match r {
-                            Ok(r) => prepare(r.doc, &path, Some(r.line), false, attach),
-                            Err(e) => Item::Invalid(e),
-                        })
-                    }),
+                    Ok(()) if stopped => Err(()),
+                    Ok(()) => Ok(()),
                 }
             }
         };
@@ -469,50 +547,6 @@ impl Run<'_, '_> {
 }
 
 impl Project {
-    /// Reads annotations of existing documents (W3C, CSV) and merges each into a copy of its
-    /// document, ready to replace it.
-    fn attach(&self, input: &Input) -> ApiResult<Vec<Result<Record, FormatError>>> {
-        let read = match input.format {
-            ImportFormat::W3c => glossa_formats::w3c::read(&input.path),
-            _ => glossa_formats::span_csv::read(&input.path),
-        };
-        let attachments = match read {
-            Ok(a) => a,
-            Err(e) => return Ok(vec![Err(e)]),
-        };
-        let wanted: HashSet<&str> = attachments
-            .iter()
-            .filter_map(|a| a.as_ref().ok().map(|a| a.doc_id.as_str()))
-            .collect();
-        let mut docs: HashMap<String, AnnotatedDocument> = HashMap::new();
-        self.store.for_each_document(None, |d| -> ApiResult<()> {
-            if wanted.contains(d.id.as_str()) {
-                docs.insert(d.id.clone(), d);
-            }
-            Ok(())
-        })?;
-        let path = &input.path;
-        Ok(attachments
-            .into_iter()
-            .map(|a| {
-                let a = a?;
-                let line = a.spans.first().map_or(1, |s| s.line);
-                let Some(mut doc) = docs.remove(&a.doc_id) else {
-                    return Err(FormatError::new(glossa_formats::FormatErrorKind::Invalid(format!(
-                        "document {:?} is not in the project: the {} format annotates documents already imported",
-                        a.doc_id,
-                        input.format.dataset().map_or("", Format::name)
-                    )))
-                    .in_file(path)
-                    .on_line(line)
-                    .at_field("doc_id"));
-                };
-                a.attach_to(&mut doc, path)?;
-                Ok(Record { line, doc })
-            })
-            .collect())
-    }
-
     /// Imports `paths` (files or folders) in one transaction. One thread reads, parses and
     /// validates while this one writes. `progress` is called after each file and every 256
     /// documents.
@@ -524,12 +558,38 @@ impl Project {
     ) -> ApiResult<ImportReport> {
         check_author(&opts.author)?;
         let mut ignored = Vec::new();
-        let mut inputs = collect_inputs(paths, opts.format, &mut ignored)?;
-        for input in &mut inputs {
-            if matches!(input.format, ImportFormat::W3c | ImportFormat::Csv) {
-                input.prepared = Some(std::sync::Mutex::new(self.attach(input)?));
-            }
-        }
+        let inputs = collect_inputs(paths, opts.format, &mut ignored)?;
+        let attaching: Vec<&Input> = inputs
+            .iter()
+            .filter(|i| matches!(i.format, ImportFormat::W3c | ImportFormat::Csv))
+            .collect();
+        let existing = if attaching.is_empty() {
+            None
+        } else {
+            // Parse the files on their own threads while this one loads the documents.
+            let mut docs = HashMap::new();
+            std::thread::scope(|scope| -> ApiResult<()> {
+                let parsing: Vec<_> = attaching
+                    .iter()
+                    .map(|i| (i, scope.spawn(|| read_attachments(i.format, &i.path))))
+                    .collect();
+                self.store.for_each_document(None, |d| -> ApiResult<()> {
+                    docs.insert(d.id.clone(), d);
+                    Ok(())
+                })?;
+                for (input, handle) in parsing {
+                    let parsed = handle.join().map_err(|_| {
+                        ApiError::new(ErrorCode::Internal, "a reading thread failed")
+                    })?;
+                    *input.attachments.lock().unwrap_or_else(|e| e.into_inner()) = Some(parsed);
+                }
+                Ok(())
+            })?;
+            Some(Existing {
+                docs: Mutex::new(docs),
+                shared: attaching.len() > 1,
+            })
+        };
         let bytes_total = inputs.iter().map(|i| i.size).sum();
         let schema = &self.schema;
         let batch = self.store.begin_import()?;
@@ -546,7 +606,8 @@ impl Project {
         std::thread::scope(|scope| -> ApiResult<()> {
             let (inputs, author) = (&inputs, &opts.author);
             // The reader owns the sender, so the loop below ends when it is done.
-            scope.spawn(move || read_inputs(inputs, schema, author, &tx));
+            let existing = existing.as_ref();
+            scope.spawn(move || read_inputs(inputs, existing, schema, author, &tx));
             let (mut bytes_done, mut documents) = (0, 0);
             // Dropping `rx` on an early return stops the reader.
             for item in rx.into_iter().flatten() {

@@ -19,7 +19,8 @@ use glossa_core::{
 use crate::error::{FormatError, FormatErrorKind};
 use crate::fidelity::{account, describe_span, Fidelity, Holds, LossKind};
 use crate::format::{file_stem, DocumentWriter, ExportSettings, Output};
-use crate::read::{invalid, read_file, Record};
+use crate::read::{emit_all, invalid, read_file, Emit, Record};
+use crate::tokens::Tokenized;
 
 /// The configuration file brat reads from the folder.
 pub const CONF_FILE: &str = "annotation.conf";
@@ -70,6 +71,7 @@ impl DocumentWriter for Writer {
         &mut self,
         out: &mut dyn Output,
         doc: &AnnotatedDocument,
+        _tokens: Option<&Tokenized>,
         report: &mut Fidelity,
     ) -> Result<(), FormatError> {
         let stem = file_stem(&doc.id, &mut self.taken);
@@ -240,7 +242,12 @@ fn ann_files(path: &Path) -> Result<Vec<PathBuf>, FormatError> {
 
 /// Reads a brat folder (or one `.ann` file with its `.txt`): one document per `.ann`, its id
 /// the file stem.
-pub fn read(path: &Path) -> Result<Vec<Result<Record, FormatError>>, FormatError> {
+pub fn read(path: &Path, emit: Emit<'_>) -> Result<(), FormatError> {
+    emit_all(read_all(path)?, emit);
+    Ok(())
+}
+
+fn read_all(path: &Path) -> Result<Vec<Result<Record, FormatError>>, FormatError> {
     Ok(ann_files(path)?
         .into_iter()
         .map(|ann| {

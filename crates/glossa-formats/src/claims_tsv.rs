@@ -10,6 +10,7 @@ use glossa_core::{AnnotatedDocument, LabelKind};
 use crate::error::FormatError;
 use crate::fidelity::{account, describe_span, Fidelity, Holds, LossKind};
 use crate::format::{DocumentWriter, ExportSettings, Output};
+use crate::tokens::sentences;
 use crate::tokens::Tokenized;
 
 /// The attribute and value that make a claim check-worthy.
@@ -42,6 +43,7 @@ impl DocumentWriter for Writer {
         &mut self,
         out: &mut dyn Output,
         doc: &AnnotatedDocument,
+        _tokens: Option<&Tokenized>,
         report: &mut Fidelity,
     ) -> Result<(), FormatError> {
         let mut w = csv::WriterBuilder::new()
@@ -64,9 +66,8 @@ impl DocumentWriter for Writer {
             })
             .map(|s| (s.start, s.end))
             .collect();
-        let tok = Tokenized::new(&doc.text)?;
         let chars: Vec<char> = doc.text.chars().collect();
-        for (i, s) in tok.sentences.iter().enumerate() {
+        for (i, s) in sentences(&doc.text).iter().enumerate() {
             let label = worthy.iter().any(|&(a, b)| a < s.end && s.start < b);
             let text: String = chars[s.clone()].iter().collect();
             w.write_record([

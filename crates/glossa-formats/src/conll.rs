@@ -13,8 +13,8 @@ use glossa_core::{AnnotatedDocument, DocStatus};
 
 use crate::error::{FormatError, FormatErrorKind};
 use crate::fidelity::{account, describe_span, Fidelity, Holds, LossKind};
-use crate::format::{non_overlapping, DocumentWriter, ExportSettings, Output};
-use crate::read::{invalid, read_file, Record};
+use crate::format::{non_overlapping, DocumentWriter, ExportSettings, Output, TokensNeeded};
+use crate::read::{invalid, read_file, Emit, Record};
 use crate::tokens::Tokenized;
 
 /// One sentence: tokens and their IOB2 tags.
@@ -23,10 +23,18 @@ pub(crate) type Sentence = Vec<(String, String)>;
 /// Tags `doc`'s tokens with IOB2 tags of `labels`, reporting what is left out.
 pub(crate) fn tag(
     doc: &AnnotatedDocument,
+    tokens: Option<&Tokenized>,
     labels: &[String],
     report: &mut Fidelity,
 ) -> Result<Vec<Sentence>, FormatError> {
-    let tok = Tokenized::new(&doc.text)?;
+    let owned;
+    let tok = match tokens {
+        Some(t) if !t.sentences.is_empty() || doc.text.trim().is_empty() => t,
+        _ => {
+            owned = Tokenized::with_sentences(&doc.text)?;
+            &owned
+        }
+    };
     let chosen: Vec<usize> = (0..doc.spans.len())
         .filter(|&i| {
             let ok = labels.contains(&doc.spans[i].label);
@@ -124,9 +132,10 @@ impl DocumentWriter for Writer {
         &mut self,
         out: &mut dyn Output,
         doc: &AnnotatedDocument,
+        tokens: Option<&Tokenized>,
         report: &mut Fidelity,
     ) -> Result<(), FormatError> {
-        let sentences = tag(doc, &self.labels, report)?;
+        let sentences = tag(doc, tokens, &self.labels, report)?;
         report.add(LossKind::DocumentIds, || doc.id.clone());
         let w = out.main();
         w.write_all(b"-DOCSTART- -X- -X- O\n\n")?;
@@ -141,6 +150,10 @@ impl DocumentWriter for Writer {
 
     fn finish(&mut self, _: &mut dyn Output, _: &mut Fidelity) -> Result<(), FormatError> {
         Ok(())
+    }
+
+    fn tokens(&self) -> TokensNeeded {
+        TokensNeeded::Sentences
     }
 }
 
@@ -228,21 +241,39 @@ pub(crate) fn decode(
 }
 
 /// Reads a CoNLL file: documents split at `-DOCSTART-` lines, ids `{stem}-{n}`.
-pub fn read(path: &Path) -> Result<Vec<Result<Record, FormatError>>, FormatError> {
+pub fn read(path: &Path, emit: Emit<'_>) -> Result<(), FormatError> {
     let text = read_file(path)?;
     let stem = path
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_else(|| "doc".into());
-    // (first line, sentences, line of each token)
-    let mut docs: Vec<(u64, Vec<Sentence>, Vec<Vec<u64>>)> = Vec::new();
-    let mut errors = Vec::new();
+    // The document being read: first line, sentences, line of each token.
+    let mut doc: Option<(u64, Vec<Sentence>, Vec<Vec<u64>>)> = None;
+    let mut count = 0;
+    // Decodes the document read so far and hands it on; false when the reading should stop.
+    let mut finish = |doc: Option<(u64, Vec<Sentence>, Vec<Vec<u64>>)>, emit: Emit<'_>| {
+        let Some((line, sentences, lines)) = doc else {
+            return true;
+        };
+        count += 1;
+        let at = |s: usize, t: usize| {
+            FormatError::new(FormatErrorKind::Invalid(String::new()))
+                .in_file(path)
+                .on_line(lines[s][t])
+                .at_field("tag")
+        };
+        emit(decode(format!("{stem}-{count}"), &sentences, &at).map(|doc| Record { line, doc }))
+    };
+    let mut any = false;
     let mut new_sentence = true;
     for (i, line) in text.lines().enumerate() {
         let n = i as u64 + 1;
         let line = line.trim_end_matches('\r');
         if line.starts_with("-DOCSTART-") {
-            docs.push((n, Vec::new(), Vec::new()));
+            any = true;
+            if !finish(doc.replace((n, Vec::new(), Vec::new())), emit) {
+                return Ok(());
+            }
             new_sentence = true;
             continue;
         }
@@ -250,43 +281,31 @@ pub fn read(path: &Path) -> Result<Vec<Result<Record, FormatError>>, FormatError
             new_sentence = true;
             continue;
         }
-        if docs.is_empty() {
-            docs.push((n, Vec::new(), Vec::new()));
-        }
+        any = true;
         let cols: Vec<&str> = line.split_whitespace().collect();
         if cols.len() < 2 {
-            errors.push(
-                invalid("tag", "expected at least two columns: token … TAG")
-                    .in_file(path)
-                    .on_line(n),
-            );
+            let e = invalid("tag", "expected at least two columns: token … TAG")
+                .in_file(path)
+                .on_line(n);
+            if !emit(Err(e)) {
+                return Ok(());
+            }
             continue;
         }
-        let Some(doc) = docs.last_mut() else { continue };
+        let d = doc.get_or_insert_with(|| (n, Vec::new(), Vec::new()));
         if new_sentence {
-            doc.1.push(Vec::new());
-            doc.2.push(Vec::new());
+            d.1.push(Vec::new());
+            d.2.push(Vec::new());
             new_sentence = false;
         }
-        if let (Some(s), Some(l)) = (doc.1.last_mut(), doc.2.last_mut()) {
+        if let (Some(s), Some(l)) = (d.1.last_mut(), d.2.last_mut()) {
             s.push((cols[0].to_string(), cols[cols.len() - 1].to_string()));
             l.push(n);
         }
     }
-    if docs.is_empty() && errors.is_empty() {
+    if !any {
         return Err(FormatError::new(FormatErrorKind::NoRecords).in_file(path));
     }
-    let mut out: Vec<Result<Record, FormatError>> = errors.into_iter().map(Err).collect();
-    for (k, (line, sentences, lines)) in docs.into_iter().enumerate() {
-        let at = |s: usize, t: usize| {
-            FormatError::new(FormatErrorKind::Invalid(String::new()))
-                .in_file(path)
-                .on_line(lines[s][t])
-                .at_field("tag")
-        };
-        out.push(
-            decode(format!("{stem}-{}", k + 1), &sentences, &at).map(|doc| Record { line, doc }),
-        );
-    }
-    Ok(out)
+    finish(doc, emit);
+    Ok(())
 }

@@ -16,7 +16,8 @@ use glossa_core::{AnnotatedDocument, Attrs, DocStatus, RelationRecord, SpanRecor
 use crate::error::FormatError;
 use crate::fidelity::{account, Fidelity, Holds};
 use crate::format::{DocumentWriter, Output};
-use crate::read::{doc_id, invalid, json_lines, Record};
+use crate::read::{doc_id, invalid, json_lines, Emit};
+use crate::tokens::Tokenized;
 
 const HOLDS: Holds = Holds {
     ids: false,
@@ -80,6 +81,7 @@ impl DocumentWriter for Writer {
         &mut self,
         out: &mut dyn Output,
         doc: &AnnotatedDocument,
+        _tokens: Option<&Tokenized>,
         report: &mut Fidelity,
     ) -> Result<(), FormatError> {
         let ids: HashMap<&str, usize> = doc
@@ -123,7 +125,7 @@ impl DocumentWriter for Writer {
             meta: &doc.meta,
         };
         let w = out.main();
-        serde_json::to_writer(&mut *w, &line).map_err(std::io::Error::from)?;
+        w.write_all(&serde_json::to_vec(&line).map_err(std::io::Error::from)?)?;
         w.write_all(b"\n")?;
         account(report, doc, HOLDS, &|_| true);
         Ok(())
@@ -160,49 +162,53 @@ pub(crate) fn span(start: usize, end: usize, label: String, uid: String) -> Span
 }
 
 /// Reads a doccano JSONL file: one document per line.
-pub fn read(path: &Path) -> Result<Vec<Result<Record, FormatError>>, FormatError> {
-    json_lines(path, |l: InLine, line| {
-        let mut spans = Vec::new();
-        if let Some(entities) = l.entities {
-            for e in entities {
-                spans.push(span(e.start_offset, e.end_offset, e.label, key(&e.id)));
-            }
-        } else if let Some(labels) = l.label {
-            for (i, (s, e, label)) in labels.into_iter().enumerate() {
-                let s = offset(s, &format!("label[{i}][0]"))?;
-                let e = offset(e, &format!("label[{i}][1]"))?;
-                spans.push(span(s, e, label, i.to_string()));
-            }
-        }
-        let mut relations = Vec::new();
-        for (i, r) in l.relations.into_iter().enumerate() {
-            let (from, to) = (key(&r.from_id), key(&r.to_id));
-            for (end, id) in [("from_id", &from), ("to_id", &to)] {
-                if !spans.iter().any(|s| s.uid.as_deref() == Some(id)) {
-                    return Err(invalid(
-                        &format!("relations[{i}].{end}"),
-                        format!("no entity has id {id}"),
-                    ));
+pub fn read(path: &Path, emit: Emit<'_>) -> Result<(), FormatError> {
+    json_lines(
+        path,
+        |l: InLine, line| {
+            let mut spans = Vec::new();
+            if let Some(entities) = l.entities {
+                for e in entities {
+                    spans.push(span(e.start_offset, e.end_offset, e.label, key(&e.id)));
+                }
+            } else if let Some(labels) = l.label {
+                for (i, (s, e, label)) in labels.into_iter().enumerate() {
+                    let s = offset(s, &format!("label[{i}][0]"))?;
+                    let e = offset(e, &format!("label[{i}][1]"))?;
+                    spans.push(span(s, e, label, i.to_string()));
                 }
             }
-            relations.push(RelationRecord {
-                from,
-                to,
-                label: r.kind,
-                author: None,
-            });
-        }
-        let mut meta = l.meta;
-        for (k, v) in l.rest {
-            meta.entry(k).or_insert(v);
-        }
-        Ok(AnnotatedDocument {
-            id: doc_id(l.id.as_ref(), path, line),
-            meta,
-            status: DocStatus::Todo,
-            text: l.text,
-            spans,
-            relations,
-        })
-    })
+            let mut relations = Vec::new();
+            for (i, r) in l.relations.into_iter().enumerate() {
+                let (from, to) = (key(&r.from_id), key(&r.to_id));
+                for (end, id) in [("from_id", &from), ("to_id", &to)] {
+                    if !spans.iter().any(|s| s.uid.as_deref() == Some(id)) {
+                        return Err(invalid(
+                            &format!("relations[{i}].{end}"),
+                            format!("no entity has id {id}"),
+                        ));
+                    }
+                }
+                relations.push(RelationRecord {
+                    from,
+                    to,
+                    label: r.kind,
+                    author: None,
+                });
+            }
+            let mut meta = l.meta;
+            for (k, v) in l.rest {
+                meta.entry(k).or_insert(v);
+            }
+            Ok(AnnotatedDocument {
+                id: doc_id(l.id.as_ref(), path, line),
+                meta,
+                status: DocStatus::Todo,
+                text: l.text,
+                spans,
+                relations,
+            })
+        },
+        emit,
+    )
 }

@@ -10,6 +10,7 @@ use glossa_core::{AnnotatedDocument, LabelKind, Schema};
 
 use crate::error::FormatError;
 use crate::fidelity::Fidelity;
+use crate::tokens::Tokenized;
 use crate::{brat, claims_tsv, conll, doccano, hf, label_studio, native, spacy, span_csv, w3c};
 
 /// A file format (`--format`).
@@ -164,11 +165,40 @@ pub trait DocumentWriter {
         &mut self,
         out: &mut dyn Output,
         doc: &AnnotatedDocument,
+        _tokens: Option<&Tokenized>,
         report: &mut Fidelity,
     ) -> Result<(), FormatError>;
 
     /// Writes what follows the last document.
     fn finish(&mut self, out: &mut dyn Output, report: &mut Fidelity) -> Result<(), FormatError>;
+
+    /// The tokens [`DocumentWriter::write`] wants; a caller may compute them ahead, on
+    /// another thread, and pass them in (a writer given none computes them itself).
+    fn tokens(&self) -> TokensNeeded {
+        TokensNeeded::None
+    }
+}
+
+/// What tokenization a writer needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokensNeeded {
+    /// None.
+    None,
+    /// Words ([`Tokenized::new`]).
+    Words,
+    /// Words and sentences ([`Tokenized::with_sentences`]).
+    Sentences,
+}
+
+impl TokensNeeded {
+    /// Tokenizes `text` as needed.
+    pub fn tokenize(self, text: &str) -> Result<Option<Tokenized>, FormatError> {
+        Ok(match self {
+            Self::None => None,
+            Self::Words => Some(Tokenized::new(text)?),
+            Self::Sentences => Some(Tokenized::with_sentences(text)?),
+        })
+    }
 }
 
 /// A writer for `format`.
@@ -217,7 +247,7 @@ pub fn export_to_memory<'a>(
     let mut report = Fidelity::default();
     let mut w = writer(format, settings);
     for d in docs {
-        w.write(&mut out, d, &mut report)?;
+        w.write(&mut out, d, None, &mut report)?;
     }
     w.finish(&mut out, &mut report)?;
     Ok((out, report))

@@ -14,8 +14,9 @@ use glossa_core::AnnotatedDocument;
 use crate::conll::{decode, tag, Sentence};
 use crate::error::{FormatError, FormatErrorKind};
 use crate::fidelity::Fidelity;
-use crate::format::{DocumentWriter, ExportSettings, Output};
-use crate::read::{invalid, lines, parse_json, read_file, Record};
+use crate::format::{DocumentWriter, ExportSettings, Output, TokensNeeded};
+use crate::read::{invalid, lines, parse_json, read_file, Emit, Record};
+use crate::tokens::Tokenized;
 
 /// The data file within the folder.
 pub const DATA_FILE: &str = "data.jsonl";
@@ -54,9 +55,10 @@ impl DocumentWriter for Writer {
         &mut self,
         out: &mut dyn Output,
         doc: &AnnotatedDocument,
+        tokens: Option<&Tokenized>,
         report: &mut Fidelity,
     ) -> Result<(), FormatError> {
-        let sentences = tag(doc, &self.labels, report)?;
+        let sentences = tag(doc, tokens, &self.labels, report)?;
         let w = out.main();
         for (i, s) in sentences.iter().enumerate() {
             let tokens: Vec<&str> = s.iter().map(|(t, _)| t.as_str()).collect();
@@ -70,7 +72,7 @@ impl DocumentWriter for Writer {
                 "tokens": tokens,
                 "ner_tags": tags,
             });
-            serde_json::to_writer(&mut *w, &line).map_err(std::io::Error::from)?;
+            w.write_all(&serde_json::to_vec(&line).map_err(std::io::Error::from)?)?;
             w.write_all(b"\n")?;
         }
         Ok(())
@@ -90,6 +92,10 @@ impl DocumentWriter for Writer {
         out.file(INFO_FILE, &bytes)?;
         Ok(())
     }
+
+    fn tokens(&self) -> TokensNeeded {
+        TokensNeeded::Sentences
+    }
 }
 
 #[derive(Deserialize)]
@@ -101,7 +107,7 @@ struct Row {
 
 /// Reads a Hugging Face folder (or its `data.jsonl`, with `dataset_info.json` beside it):
 /// rows with the same `doc_id` in a row make one document.
-pub fn read(path: &Path) -> Result<Vec<Result<Record, FormatError>>, FormatError> {
+pub fn read(path: &Path, emit: Emit<'_>) -> Result<(), FormatError> {
     let (data, dir) = if path.is_dir() {
         (path.join(DATA_FILE), path.to_path_buf())
     } else {
@@ -136,28 +142,45 @@ pub fn read(path: &Path) -> Result<Vec<Result<Record, FormatError>>, FormatError
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_else(|| "doc".into());
-    // (doc id, first line, sentences, line per sentence)
-    let mut docs: Vec<(String, u64, Vec<Sentence>, Vec<u64>)> = Vec::new();
-    let mut out = Vec::new();
+    // The document being read: id, first line, sentences, line per sentence.
+    type Doc = (String, u64, Vec<Sentence>, Vec<u64>);
+    let mut doc: Option<Doc> = None;
+    let finish = |d: Option<Doc>, emit: Emit<'_>| {
+        let Some((id, line, sentences, lines)) = d else {
+            return true;
+        };
+        let at = |s: usize, t: usize| {
+            FormatError::new(FormatErrorKind::Invalid(String::new()))
+                .in_file(&data)
+                .on_line(lines[s])
+                .at_field(format!("ner_tags[{t}]"))
+        };
+        emit(decode(id, &sentences, &at).map(|doc| Record { line, doc }))
+    };
+    let mut any = false;
     for (line, l) in lines(&text) {
+        any = true;
         let row: Row = match parse_json(l) {
             Ok(r) => r,
             Err(e) => {
-                out.push(Err(e.in_file(&data).on_line(line)));
+                if !emit(Err(e.in_file(&data).on_line(line))) {
+                    return Ok(());
+                }
                 continue;
             }
         };
         if row.tokens.len() != row.ner_tags.len() {
-            out.push(Err(invalid(
+            let e = invalid(
                 "ner_tags",
                 format!(
                     "{} tags for {} tokens",
                     row.ner_tags.len(),
                     row.tokens.len()
                 ),
-            )
-            .in_file(&data)
-            .on_line(line)));
+            );
+            if !emit(Err(e.in_file(&data).on_line(line))) {
+                return Ok(());
+            }
             continue;
         }
         let mut sentence = Vec::new();
@@ -185,29 +208,27 @@ pub fn read(path: &Path) -> Result<Vec<Result<Record, FormatError>>, FormatError
             }
         }
         if let Some(e) = bad {
-            out.push(Err(e.in_file(&data).on_line(line)));
+            if !emit(Err(e.in_file(&data).on_line(line))) {
+                return Ok(());
+            }
             continue;
         }
         let id = row.doc_id.unwrap_or_else(|| format!("{stem}-{line}"));
-        match docs.last_mut() {
+        match doc.as_mut() {
             Some(d) if d.0 == id => {
                 d.2.push(sentence);
                 d.3.push(line);
             }
-            _ => docs.push((id, line, vec![sentence], vec![line])),
+            _ => {
+                if !finish(doc.replace((id, line, vec![sentence], vec![line])), emit) {
+                    return Ok(());
+                }
+            }
         }
     }
-    if docs.is_empty() && out.is_empty() {
+    if !any {
         return Err(FormatError::new(FormatErrorKind::NoRecords).in_file(&data));
     }
-    for (id, line, sentences, lines) in docs {
-        let at = |s: usize, t: usize| {
-            FormatError::new(FormatErrorKind::Invalid(String::new()))
-                .in_file(&data)
-                .on_line(lines[s])
-                .at_field(format!("ner_tags[{t}]"))
-        };
-        out.push(decode(id, &sentences, &at).map(|doc| Record { line, doc }));
-    }
-    Ok(out)
+    finish(doc, emit);
+    Ok(())
 }

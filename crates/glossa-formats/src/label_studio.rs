@@ -19,7 +19,8 @@ use glossa_core::{
 use crate::error::{FormatError, FormatErrorKind};
 use crate::fidelity::{account, Fidelity, Holds, LossKind};
 use crate::format::{DocumentWriter, ExportSettings, Output};
-use crate::read::{invalid, parse_json, read_file, LineCounter, Record};
+use crate::read::{emit_all, invalid, parse_json, read_file, Emit, LineCounter, Record};
+use crate::tokens::Tokenized;
 
 /// The name of the labeling config written beside the tasks.
 pub const CONFIG_FILE: &str = "label-studio-config.xml";
@@ -51,6 +52,7 @@ impl DocumentWriter for Writer {
         &mut self,
         out: &mut dyn Output,
         doc: &AnnotatedDocument,
+        _tokens: Option<&Tokenized>,
         report: &mut Fidelity,
     ) -> Result<(), FormatError> {
         let chars: Vec<char> = doc.text.chars().collect();
@@ -130,7 +132,7 @@ impl DocumentWriter for Writer {
         let task = json!({"id": self.tasks, "data": data, "annotations": annotations});
         let w = out.main();
         w.write_all(if self.tasks == 1 { b"[\n" } else { b",\n" })?;
-        serde_json::to_writer(&mut *w, &task).map_err(std::io::Error::from)?;
+        w.write_all(&serde_json::to_vec(&task).map_err(std::io::Error::from)?)?;
         account(
             report,
             doc,
@@ -263,7 +265,12 @@ fn uint(v: Option<&Value>, field: &str) -> Result<usize, FormatError> {
 
 /// Reads a Label Studio JSON export (an array of tasks, or one task). Each task's line is
 /// where it starts in the file.
-pub fn read(path: &Path) -> Result<Vec<Result<Record, FormatError>>, FormatError> {
+pub fn read(path: &Path, emit: Emit<'_>) -> Result<(), FormatError> {
+    emit_all(read_all(path)?, emit);
+    Ok(())
+}
+
+fn read_all(path: &Path) -> Result<Vec<Result<Record, FormatError>>, FormatError> {
     let text = read_file(path)?;
     let trimmed = text.trim_start();
     let raws: Vec<&serde_json::value::RawValue> = if trimmed.starts_with('[') {

@@ -32,4 +32,5 @@ pub use error::{FormatError, FormatErrorKind};
 pub use fidelity::{Fidelity, Loss, LossKind};
 pub use format::{
     export_to_memory, writer, DocumentWriter, ExportSettings, Format, MemoryOutput, Output,
+    TokensNeeded,
 };

@@ -25,6 +25,7 @@ use crate::error::{FormatError, FormatErrorKind};
 use crate::fidelity::Fidelity;
 use crate::format::{DocumentWriter, Output};
 use crate::text::{check_not_binary, decode_utf8, BOM};
+use crate::tokens::Tokenized;
 
 /// The only offset unit Glossa reads and writes.
 pub const OFFSET_UNIT: &str = "codepoint";
@@ -371,6 +372,7 @@ impl DocumentWriter for NativeWriter {
         &mut self,
         out: &mut dyn Output,
         doc: &AnnotatedDocument,
+        _tokens: Option<&Tokenized>,
         _report: &mut Fidelity,
     ) -> Result<(), FormatError> {
         write_document(out.main(), doc)

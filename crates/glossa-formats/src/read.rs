@@ -142,20 +142,37 @@ pub fn lines(text: &str) -> impl Iterator<Item = (u64, &str)> {
 pub fn json_lines<T: DeserializeOwned>(
     path: &Path,
     mut f: impl FnMut(T, u64) -> Result<AnnotatedDocument, FormatError>,
-) -> Result<Vec<Result<Record, FormatError>>, FormatError> {
+    emit: Emit<'_>,
+) -> Result<(), FormatError> {
     let text = read_file(path)?;
-    let out: Vec<_> = lines(&text)
-        .map(|(line, l)| {
-            parse_json::<T>(l)
-                .and_then(|v| f(v, line))
-                .map(|doc| Record { line, doc })
-                .map_err(|e| e.in_file(path).on_line(line))
-        })
-        .collect();
-    if out.is_empty() {
+    let mut any = false;
+    for (line, l) in lines(&text) {
+        any = true;
+        let r = parse_json::<T>(l)
+            .and_then(|v| f(v, line))
+            .map(|doc| Record { line, doc })
+            .map_err(|e| e.in_file(path).on_line(line));
+        if !emit(r) {
+            return Ok(());
+        }
+    }
+    if !any {
         return Err(FormatError::new(FormatErrorKind::NoRecords).in_file(path));
     }
-    Ok(out)
+    Ok(())
+}
+
+/// Where a reader hands each record (or a record's error) as soon as it is read; returning
+/// false stops the reading.
+pub type Emit<'a> = &'a mut dyn FnMut(Result<Record, FormatError>) -> bool;
+
+/// Hands every item of `items` to `emit`, until it says stop.
+pub fn emit_all(items: Vec<Result<Record, FormatError>>, emit: Emit<'_>) {
+    for r in items {
+        if !emit(r) {
+            return;
+        }
+    }
 }
 
 /// A document id from a record's optional id, else `{stem}-{line}`.

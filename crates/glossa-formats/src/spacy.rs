@@ -19,8 +19,8 @@ use glossa_core::{AnnotatedDocument, DocStatus};
 
 use crate::error::FormatError;
 use crate::fidelity::{account, describe_span, Fidelity, Holds, LossKind};
-use crate::format::{non_overlapping, DocumentWriter, ExportSettings, Output};
-use crate::read::{doc_id, invalid, json_lines, Record};
+use crate::format::{non_overlapping, DocumentWriter, ExportSettings, Output, TokensNeeded};
+use crate::read::{doc_id, invalid, json_lines, Emit};
 use crate::tokens::Tokenized;
 
 /// Writes spaCy JSONL.
@@ -85,9 +85,17 @@ impl DocumentWriter for Writer {
         &mut self,
         out: &mut dyn Output,
         doc: &AnnotatedDocument,
+        tokens: Option<&Tokenized>,
         report: &mut Fidelity,
     ) -> Result<(), FormatError> {
-        let tok = Tokenized::new(&doc.text)?;
+        let owned;
+        let tok = match tokens {
+            Some(t) => t,
+            None => {
+                owned = Tokenized::new(&doc.text)?;
+                &owned
+            }
+        };
         let byte_of: Vec<usize> = doc
             .text
             .char_indices()
@@ -157,7 +165,7 @@ impl DocumentWriter for Writer {
             spans_key: self.spans_key.as_deref(),
         };
         let w = out.main();
-        serde_json::to_writer(&mut *w, &line).map_err(std::io::Error::from)?;
+        w.write_all(&serde_json::to_vec(&line).map_err(std::io::Error::from)?)?;
         w.write_all(b"\n")?;
         account(
             report,
@@ -174,6 +182,10 @@ impl DocumentWriter for Writer {
     fn finish(&mut self, _: &mut dyn Output, _: &mut Fidelity) -> Result<(), FormatError> {
         Ok(())
     }
+
+    fn tokens(&self) -> TokensNeeded {
+        TokensNeeded::Words
+    }
 }
 
 #[derive(Deserialize)]
@@ -188,31 +200,35 @@ struct InLine {
 
 /// Reads spaCy / Prodigy JSONL: `text` and `spans` (`start`, `end`, `label`); tokens are
 /// not needed.
-pub fn read(path: &Path) -> Result<Vec<Result<Record, FormatError>>, FormatError> {
-    json_lines(path, |l: InLine, line| {
-        let mut spans = Vec::new();
-        for (i, s) in l.spans.into_iter().enumerate() {
-            if s.label.is_empty() {
-                return Err(invalid(&format!("spans[{i}].label"), "empty label"));
+pub fn read(path: &Path, emit: Emit<'_>) -> Result<(), FormatError> {
+    json_lines(
+        path,
+        |l: InLine, line| {
+            let mut spans = Vec::new();
+            for (i, s) in l.spans.into_iter().enumerate() {
+                if s.label.is_empty() {
+                    return Err(invalid(&format!("spans[{i}].label"), "empty label"));
+                }
+                spans.push(crate::doccano::span(
+                    s.start,
+                    s.end,
+                    s.label,
+                    format!("T{}", i + 1),
+                ));
             }
-            spans.push(crate::doccano::span(
-                s.start,
-                s.end,
-                s.label,
-                format!("T{}", i + 1),
-            ));
-        }
-        let id =
-            l.id.or_else(|| l.meta.get("id").cloned())
-                .map(|v| doc_id(Some(&v), path, line))
-                .unwrap_or_else(|| doc_id(None, path, line));
-        Ok(AnnotatedDocument {
-            id,
-            meta: l.meta,
-            status: DocStatus::Todo,
-            text: l.text,
-            spans,
-            relations: Vec::new(),
-        })
-    })
+            let id =
+                l.id.or_else(|| l.meta.get("id").cloned())
+                    .map(|v| doc_id(Some(&v), path, line))
+                    .unwrap_or_else(|| doc_id(None, path, line));
+            Ok(AnnotatedDocument {
+                id,
+                meta: l.meta,
+                status: DocStatus::Todo,
+                text: l.text,
+                spans,
+                relations: Vec::new(),
+            })
+        },
+        emit,
+    )
 }

@@ -15,6 +15,7 @@ use crate::error::{FormatError, FormatErrorKind};
 use crate::fidelity::{account, Fidelity, Holds};
 use crate::format::{DocumentWriter, Output};
 use crate::read::{read_file, AttachedSpan, Attachment};
+use crate::tokens::Tokenized;
 
 /// The header row.
 pub const HEADER: [&str; 10] = [
@@ -75,6 +76,7 @@ impl DocumentWriter for Writer {
         &mut self,
         out: &mut dyn Output,
         doc: &AnnotatedDocument,
+        _tokens: Option<&Tokenized>,
         report: &mut Fidelity,
     ) -> Result<(), FormatError> {
         let mut w = csv::WriterBuilder::new()
@@ -155,15 +157,19 @@ pub fn read(path: &Path) -> Result<Vec<Result<Attachment, FormatError>>, FormatE
     let mut docs: Vec<Attachment> = Vec::new();
     let mut by_doc: HashMap<String, usize> = HashMap::new();
     let mut out = Vec::new();
-    for row in r.deserialize::<Row>() {
-        let row = match row {
+    for record in r.records() {
+        let row = record.and_then(|rec| {
+            let line = rec.position().map_or(0, |p| p.line());
+            rec.deserialize::<Row>(Some(&headers))
+                .map(|row| (row, line))
+        });
+        let (row, line) = match row {
             Ok(row) => row,
             Err(e) => {
                 out.push(Err(csv_error(e).in_file(path)));
                 continue;
             }
         };
-        let line = docs.iter().map(|d| d.spans.len()).sum::<usize>() as u64 + out.len() as u64 + 2;
         let attrs: Attrs = if row.attributes.is_empty() {
             Attrs::new()
         } else {

@@ -40,32 +40,40 @@ pub struct Token {
 pub struct Tokenized {
     /// Tokens in text order, whitespace tokens included.
     pub tokens: Vec<Token>,
-    /// Sentences as code-point ranges, trailing whitespace excluded, empty ones dropped.
+    /// Sentences ([`sentences`]), when asked for ([`Tokenized::with_sentences`]).
     pub sentences: Vec<Range<usize>>,
 }
 
+/// The sentences of `text` as code-point ranges, trailing whitespace excluded, empty ones
+/// dropped.
+pub fn sentences(text: &str) -> Vec<Range<usize>> {
+    let mut sentences: Vec<(usize, usize)> = Vec::new();
+    for (at, s) in text.split_sentence_bound_indices() {
+        let trimmed = s.trim_end_matches(is_space);
+        let lead = trimmed.len() - trimmed.trim_start_matches(is_space).len();
+        if trimmed.len() > lead {
+            let (start, end) = (at + lead, at + trimmed.len());
+            // A "sentence" of punctuation alone (a closing quote after `. `) belongs to the
+            // one before it.
+            match sentences.last_mut() {
+                Some(last) if !text[start..end].chars().any(char::is_alphanumeric) => last.1 = end,
+                _ => sentences.push((start, end)),
+            }
+        }
+    }
+    let mut conv = CodePoints::new(text);
+    sentences
+        .into_iter()
+        .map(|(s, e)| conv.at(s)..conv.at(e))
+        .collect()
+}
+
 impl Tokenized {
-    /// Tokenizes `text`.
+    /// Tokenizes `text` into words (no sentences).
     pub fn new(text: &str) -> Result<Self, FormatError> {
         let rules = rules()?;
         let mut bytes = Vec::new();
         rules.tokenize(text, &mut bytes)?;
-        let mut sentences: Vec<(usize, usize)> = Vec::new();
-        for (at, s) in text.split_sentence_bound_indices() {
-            let trimmed = s.trim_end_matches(is_space);
-            let lead = trimmed.len() - trimmed.trim_start_matches(is_space).len();
-            if trimmed.len() > lead {
-                let (start, end) = (at + lead, at + trimmed.len());
-                // A "sentence" of punctuation alone (a closing quote after `. `) belongs
-                // to the one before it.
-                match sentences.last_mut() {
-                    Some(last) if !text[start..end].chars().any(char::is_alphanumeric) => {
-                        last.1 = end
-                    }
-                    _ => sentences.push((start, end)),
-                }
-            }
-        }
         let mut conv = CodePoints::new(text);
         let tokens = bytes
             .into_iter()
@@ -75,12 +83,18 @@ impl Tokenized {
                 space: text[s..e].chars().all(is_space),
             })
             .collect();
-        let mut conv = CodePoints::new(text);
-        let sentences = sentences
-            .into_iter()
-            .map(|(s, e)| conv.at(s)..conv.at(e))
-            .collect();
-        Ok(Self { tokens, sentences })
+        Ok(Self {
+            tokens,
+            sentences: Vec::new(),
+        })
+    }
+
+    /// Tokenizes `text` into words and sentences.
+    pub fn with_sentences(text: &str) -> Result<Self, FormatError> {
+        Ok(Self {
+            sentences: sentences(text),
+            ..Self::new(text)?
+        })
     }
 
     /// The index of the token starting at `start` and of the one ending at `end`, as an
@@ -162,14 +176,14 @@ struct Rules {
 }
 
 /// How whitespace-separated chunks split into tokens: byte ranges within the chunk.
-type SplitCache = HashMap<Box<str>, Box<[(u32, u32)]>>;
+type SplitCache = rustc_hash::FxHashMap<Box<str>, Box<[(u32, u32)]>>;
 
 /// Chunks remembered per thread before the cache starts over.
 const CACHE_LIMIT: usize = 200_000;
 
 thread_local! {
     static CACHE: std::cell::RefCell<SplitCache> =
-        std::cell::RefCell::new(HashMap::new());
+        std::cell::RefCell::new(SplitCache::default());
 }
 
 const RULES_JSON: &str = include_str!("../data/spacy-en.json");
@@ -413,7 +427,7 @@ mod tests {
     #[test]
     fn offsets_are_code_points_on_tricky_text() {
         let text = include_str!("../../../tests/fixtures/tricky.txt");
-        let t = Tokenized::new(text).unwrap();
+        let t = Tokenized::with_sentences(text).unwrap();
         let chars: Vec<char> = text.chars().collect();
         for tok in &t.tokens {
             assert!(tok.start < tok.end && tok.end <= chars.len());

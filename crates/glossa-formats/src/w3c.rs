@@ -28,6 +28,7 @@ use crate::error::{FormatError, FormatErrorKind};
 use crate::fidelity::{account, Fidelity, Holds};
 use crate::format::{DocumentWriter, Output};
 use crate::read::{invalid, parse_json, read_file, AttachedSpan, Attachment, LineCounter};
+use crate::tokens::Tokenized;
 
 /// The Web Annotation JSON-LD context.
 pub const CONTEXT: &str = "http://www.w3.org/ns/anno.jsonld";
@@ -66,6 +67,7 @@ impl DocumentWriter for Writer {
         &mut self,
         out: &mut dyn Output,
         doc: &AnnotatedDocument,
+        _tokens: Option<&Tokenized>,
         report: &mut Fidelity,
     ) -> Result<(), FormatError> {
         let index = OffsetIndex::new(&doc.text);
@@ -88,7 +90,7 @@ impl DocumentWriter for Writer {
         let mut item = |w: &mut dyn std::io::Write, v: Value| -> Result<(), FormatError> {
             w.write_all(if first { b"\n" } else { b",\n" })?;
             first = false;
-            serde_json::to_writer(&mut *w, &v).map_err(std::io::Error::from)?;
+            w.write_all(&serde_json::to_vec(&v).map_err(std::io::Error::from)?)?;
             Ok(())
         };
         for (i, s) in doc.spans.iter().enumerate() {
@@ -180,7 +182,7 @@ impl DocumentWriter for Writer {
             c["first"] = page_iri(1).into();
             c["last"] = page_iri(self.pages).into();
         }
-        serde_json::to_writer(&mut *w, &c).map_err(std::io::Error::from)?;
+        w.write_all(&serde_json::to_vec(&c).map_err(std::io::Error::from)?)?;
         w.write_all(b"\n]}\n")?;
         Ok(())
     }
@@ -205,9 +207,65 @@ struct InAnnotation {
     id: Option<String>,
     motivation: Option<String>,
     #[serde(default)]
-    body: Value,
-    target: Value,
+    body: Option<OneOrMany<BodyItem>>,
+    target: TargetItem,
     creator: Option<Value>,
+}
+
+/// JSON-LD allows one value or an array of them.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum OneOrMany<T> {
+    Many(Vec<T>),
+    One(T),
+}
+
+impl<T> OneOrMany<T> {
+    fn into_vec(self) -> Vec<T> {
+        match self {
+            Self::Many(v) => v,
+            Self::One(t) => vec![t],
+        }
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum BodyItem {
+    Iri(String),
+    Body(InBody),
+}
+
+#[derive(Deserialize)]
+struct InBody {
+    id: Option<String>,
+    purpose: Option<String>,
+    value: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum TargetItem {
+    Iri(String),
+    Resource(InResource),
+}
+
+#[derive(Deserialize)]
+struct InResource {
+    id: Option<String>,
+    source: Option<String>,
+    selector: Option<OneOrMany<InSelector>>,
+}
+
+#[derive(Deserialize)]
+struct InSelector {
+    #[serde(rename = "type")]
+    kind: String,
+    exact: Option<String>,
+    prefix: Option<String>,
+    suffix: Option<String>,
+    start: Option<u64>,
+    end: Option<u64>,
 }
 
 /// Reads a W3C export into annotations of existing documents, one per document.
@@ -244,31 +302,28 @@ pub fn read(path: &Path) -> Result<Vec<Result<Attachment, FormatError>>, FormatE
             .and_then(|c| c.get("name").or(c.get("nickname")))
             .and_then(Value::as_str)
             .map(str::to_string);
-        let bodies: Vec<Value> = match a.body {
-            Value::Array(b) => b,
-            Value::Null => Vec::new(),
-            other => vec![other],
+        let bodies: Vec<BodyItem> = a.body.map(OneOrMany::into_vec).unwrap_or_default();
+        let text_bodies = || {
+            bodies.iter().filter_map(|b| match b {
+                BodyItem::Body(b) => Some(b),
+                BodyItem::Iri(_) => None,
+            })
         };
-        let tag = bodies.iter().find_map(|b| {
-            (b.get("purpose").and_then(Value::as_str) == Some("tagging"))
-                .then(|| b.get("value").and_then(Value::as_str))
-                .flatten()
-        });
+        let tag = text_bodies()
+            .find(|b| b.purpose.as_deref() == Some("tagging"))
+            .and_then(|b| b.value.clone());
         if a.motivation.as_deref() == Some("linking") {
             let to = bodies.iter().find_map(|b| match b {
-                Value::String(s) => Some(s.clone()),
-                Value::Object(o) if !o.contains_key("value") => {
-                    o.get("id").and_then(Value::as_str).map(str::to_string)
-                }
-                _ => None,
+                BodyItem::Iri(s) => Some(s.clone()),
+                BodyItem::Body(b) if b.value.is_none() => b.id.clone(),
+                BodyItem::Body(_) => None,
             });
             let from = match &a.target {
-                Value::String(s) => Some(s.clone()),
-                Value::Object(o) => o.get("id").and_then(Value::as_str).map(str::to_string),
-                _ => None,
+                TargetItem::Iri(s) => Some(s.clone()),
+                TargetItem::Resource(r) => r.id.clone(),
             };
             match (from, to, tag) {
-                (Some(f), Some(t), Some(l)) => links.push((f, t, l.to_string(), author, line)),
+                (Some(f), Some(t), Some(l)) => links.push((f, t, l, author, line)),
                 _ => errors.push(fail(invalid("body", "a linking annotation needs a tagging body, a target annotation and a body annotation"))),
             }
             continue;
@@ -280,15 +335,18 @@ pub fn read(path: &Path) -> Result<Vec<Result<Attachment, FormatError>>, FormatE
             )));
             continue;
         };
-        let source = a
-            .target
-            .get("source")
-            .and_then(Value::as_str)
-            .unwrap_or_default();
+        let TargetItem::Resource(target) = a.target else {
+            errors.push(fail(invalid(
+                "target",
+                "a tagging annotation's target needs a source and selectors",
+            )));
+            continue;
+        };
+        let source = target.source.unwrap_or_default();
         let doc_id = source
             .strip_prefix("urn:glossa:doc:")
             .map(dec)
-            .unwrap_or_else(|| source.to_string());
+            .unwrap_or_else(|| source.clone());
         if doc_id.is_empty() {
             errors.push(fail(invalid(
                 "target.source",
@@ -296,16 +354,9 @@ pub fn read(path: &Path) -> Result<Vec<Result<Attachment, FormatError>>, FormatE
             )));
             continue;
         }
-        let selectors: Vec<Value> = match a.target.get("selector") {
-            Some(Value::Array(s)) => s.clone(),
-            Some(s) => vec![s.clone()],
-            None => Vec::new(),
-        };
-        let find = |t: &str| {
-            selectors
-                .iter()
-                .find(|s| s.get("type").and_then(Value::as_str) == Some(t))
-        };
+        let selectors: Vec<InSelector> =
+            target.selector.map(OneOrMany::into_vec).unwrap_or_default();
+        let find = |t: &str| selectors.iter().find(|s| s.kind == t);
         let (Some(pos), Some(quote)) = (find("TextPositionSelector"), find("TextQuoteSelector"))
         else {
             errors.push(fail(invalid(
@@ -314,32 +365,19 @@ pub fn read(path: &Path) -> Result<Vec<Result<Attachment, FormatError>>, FormatE
             )));
             continue;
         };
-        let num = |k: &str| {
-            pos.get(k)
-                .and_then(Value::as_u64)
-                .and_then(|n| usize::try_from(n).ok())
-        };
-        let (Some(start), Some(end)) = (num("start"), num("end")) else {
+        let num = |n: Option<u64>| n.and_then(|n| usize::try_from(n).ok());
+        let (Some(start), Some(end)) = (num(pos.start), num(pos.end)) else {
             errors.push(fail(invalid(
                 "target.selector.start",
                 "TextPositionSelector start and end must be non-negative integers",
             )));
             continue;
         };
-        let s = |k: &str| {
-            quote
-                .get(k)
-                .and_then(Value::as_str)
-                .unwrap_or_default()
-                .to_string()
-        };
+        let s = |v: &Option<String>| v.clone().unwrap_or_default();
         let mut attrs = Attrs::new();
         let mut note = None;
-        for b in &bodies {
-            match (
-                b.get("purpose").and_then(Value::as_str),
-                b.get("value").and_then(Value::as_str),
-            ) {
+        for b in text_bodies() {
+            match (b.purpose.as_deref(), b.value.as_deref()) {
                 (Some("classifying"), Some(v)) => {
                     let (k, v) = v.split_once('=').unwrap_or((v, ""));
                     let v = match v {
@@ -373,16 +411,16 @@ pub fn read(path: &Path) -> Result<Vec<Result<Attachment, FormatError>>, FormatE
             });
             docs.len() - 1
         });
-        let mut span = crate::doccano::span(start, end, label.to_string(), uid);
+        let mut span = crate::doccano::span(start, end, label, uid);
         span.attrs = attrs;
         span.note = note;
         span.author = author;
         docs[k].spans.push(AttachedSpan {
             span,
             quote: QuoteSelector {
-                exact: s("exact"),
-                prefix: s("prefix"),
-                suffix: s("suffix"),
+                exact: s(&quote.exact),
+                prefix: s(&quote.prefix),
+                suffix: s(&quote.suffix),
             },
             line,
             field: "target.selector".into(),
