@@ -60,6 +60,8 @@ pub fn run(args: &Args, corpus: &Path, dir: &Path) -> Result<()> {
         let mut export = Vec::new();
         for _ in 0..args.runs {
             remove(&out);
+            // The deletion's write-back belongs to the previous run, not to this export.
+            let _ = std::process::Command::new("sync").status();
             let t = Instant::now();
             p.export_to_path(&out, &ExportOptions::new(format))
                 .with_context(|| format!("export {}", format.name()))?;

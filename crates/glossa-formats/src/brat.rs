@@ -63,7 +63,7 @@ fn fragments(chars: &[char], start: usize, end: usize) -> Vec<(usize, usize)> {
 }
 
 fn one_line(s: &str) -> String {
-    s.split(['\n', '\r']).collect::<Vec<_>>().join(" ")
+    s.split(['\n', '\r', '\t']).collect::<Vec<_>>().join(" ")
 }
 
 impl DocumentWriter for Writer {
