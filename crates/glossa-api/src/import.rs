@@ -171,8 +171,6 @@ struct Input {
     path: PathBuf,
     format: ImportFormat,
     size: u64,
-    /// A W3C or CSV file, read ahead.
-    attachments: Mutex<Option<Attachments>>,
 }
 
 fn io_error(path: &Path, e: std::io::Error) -> ApiError {
@@ -199,7 +197,6 @@ fn collect_inputs(
                 path: path.clone(),
                 format,
                 size,
-                attachments: Mutex::default(),
             });
         } else if meta.is_dir() {
             for entry in walkdir::WalkDir::new(path).sort_by_file_name() {
@@ -214,13 +211,11 @@ fn collect_inputs(
                         path: p.to_path_buf(),
                         format: f,
                         size: file_size(p)?,
-                        attachments: Mutex::default(),
                     }),
                     (chosen, Some(f)) if chosen == f => out.push(Input {
                         path: p.to_path_buf(),
                         format: f,
                         size: file_size(p)?,
-                        attachments: Mutex::default(),
                     }),
                     _ => ignored.push(p.display().to_string()),
                 }
@@ -236,7 +231,6 @@ fn collect_inputs(
                 path: path.clone(),
                 format: f,
                 size: meta.len(),
-                attachments: Mutex::default(),
             });
         }
     }
@@ -314,13 +308,22 @@ struct Existing {
     shared: bool,
 }
 
-/// What a W3C or CSV file holds, read on its own thread while the documents load.
-type Attachments = Result<Vec<Result<Attachment, FormatError>>, FormatError>;
-
-fn read_attachments(format: ImportFormat, path: &Path) -> Attachments {
+/// Reads a W3C or CSV file, handing on each document's annotations.
+fn read_attachments(
+    format: ImportFormat,
+    path: &Path,
+    emit: &mut dyn FnMut(Result<Attachment, FormatError>) -> bool,
+) -> Result<(), FormatError> {
     match format {
-        ImportFormat::W3c => glossa_formats::w3c::read(path),
-        _ => glossa_formats::span_csv::read(path),
+        ImportFormat::W3c => glossa_formats::w3c::read(path, emit),
+        _ => {
+            for a in glossa_formats::span_csv::read(path)? {
+                if !emit(a) {
+                    break;
+                }
+            }
+            Ok(())
+        }
     }
 }
 
@@ -330,14 +333,9 @@ fn attach_records(
     format: ImportFormat,
     path: &Path,
     existing: &Existing,
-    parsed: Option<Attachments>,
     emit: Emit<'_>,
 ) -> Result<(), FormatError> {
-    let attachments = match parsed {
-        Some(p) => p?,
-        None => read_attachments(format, path)?,
-    };
-    for a in attachments {
+    read_attachments(format, path, &mut |a| {
         let r = a.and_then(|a| {
             let line = a.spans.first().map_or(1, |s| s.line);
             let mut docs = existing.docs.lock().unwrap_or_else(|e| e.into_inner());
@@ -362,11 +360,8 @@ fn attach_records(
             }
             Ok(Record { line, doc })
         });
-        if !emit(r) {
-            break;
-        }
-    }
-    Ok(())
+        emit(r)
+    })
 }
 
 /// Reads every input, validating each document against `schema`, and sends the results in
@@ -449,14 +444,7 @@ fn read_inputs(
                     !stopped
                 };
                 let read = match (existing, other.dataset()) {
-                    (Some(docs), _) if attach => {
-                        let parsed = input
-                            .attachments
-                            .lock()
-                            .unwrap_or_else(|e| e.into_inner())
-                            .take();
-                        attach_records(other, &path, docs, parsed, &mut emit)
-                    }
+                    (Some(docs), _) if attach => attach_records(other, &path, docs, &mut emit),
                     (_, Some(f)) => read_dataset(f, &path, &mut emit),
                     _ => Ok(()),
                 };
@@ -566,23 +554,9 @@ impl Project {
         let existing = if attaching.is_empty() {
             None
         } else {
-            // Parse the files on their own threads while this one loads the documents.
             let mut docs = HashMap::new();
-            std::thread::scope(|scope| -> ApiResult<()> {
-                let parsing: Vec<_> = attaching
-                    .iter()
-                    .map(|i| (i, scope.spawn(|| read_attachments(i.format, &i.path))))
-                    .collect();
-                self.store.for_each_document(None, |d| -> ApiResult<()> {
-                    docs.insert(d.id.clone(), d);
-                    Ok(())
-                })?;
-                for (input, handle) in parsing {
-                    let parsed = handle.join().map_err(|_| {
-                        ApiError::new(ErrorCode::Internal, "a reading thread failed")
-                    })?;
-                    *input.attachments.lock().unwrap_or_else(|e| e.into_inner()) = Some(parsed);
-                }
+            self.store.for_each_document(None, |d| -> ApiResult<()> {
+                docs.insert(d.id.clone(), d);
                 Ok(())
             })?;
             Some(Existing {

@@ -424,3 +424,35 @@ fn a_schema_that_forbids_overlaps_refuses_overlapping_edits() {
     p.add_span("ben", &span(4, 8)).unwrap();
     p.add_span("ana", &span(16, 21)).unwrap();
 }
+
+#[test]
+fn skip_invalid_imports_the_good_records_of_a_dataset_and_lists_the_bad() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut p = Project::create(&dir.path().join("p.glossa"), "t", None).unwrap();
+    let file = dir.path().join("d.jsonl");
+    std::fs::write(
+        &file,
+        concat!(
+            "{\"text\": \"Kim met Putin.\", \"label\": [[0, 3, \"PERSON\"]]}\n",
+            "{\"text\": \"Bad offsets.\", \"label\": [[5, 99, \"PERSON\"]]}\n",
+            "{\"text\": \"Unknown label.\", \"label\": [[0, 7, \"ALIEN\"]]}\n",
+            "{\"text\": \"Putin met Kim.\", \"label\": [[10, 13, \"PERSON\"]]}\n",
+        ),
+    )
+    .unwrap();
+    let opts = ImportOptions {
+        format: ImportFormat::Doccano,
+        skip_invalid: true,
+        ..ImportOptions::default()
+    };
+    let report = p.import(&[file], &opts, &mut |_| {}).unwrap();
+    assert_eq!(report.counts.documents, 2);
+    assert_eq!(report.counts.spans, 2);
+    let lines: Vec<Option<u64>> = report.skipped.iter().map(|s| s.line).collect();
+    assert_eq!(lines, [Some(2), Some(3)], "{:?}", report.skipped);
+    assert!(
+        report.skipped[1].message.contains("ALIEN"),
+        "{:?}",
+        report.skipped
+    );
+}

@@ -3,7 +3,8 @@
 //! `{"entities": [{"id", "label", "start_offset", "end_offset"}], "relations": [{"id",
 //! "from_id", "to_id", "type"}]}`. Offsets are code points, as doccano's are (Python `str`
 //! indices). Other keys are doccano metadata; Glossa writes its id as `id` and its metadata as
-//! `meta`. On import, `entities` wins over `label` when both are there.
+//! `meta`, and says `"offset_unit": "codepoint"`. On import, `entities` wins over `label` when
+//! both are there.
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -57,6 +58,7 @@ struct Line<'a> {
     relations: Vec<Relation>,
     #[serde(skip_serializing_if = "Map::is_empty")]
     meta: &'a Map<String, Value>,
+    offset_unit: &'static str,
 }
 
 #[derive(Deserialize)]
@@ -123,6 +125,7 @@ impl DocumentWriter for Writer {
                 })
                 .collect(),
             meta: &doc.meta,
+            offset_unit: crate::native::OFFSET_UNIT,
         };
         let w = out.main();
         w.write_all(&serde_json::to_vec(&line).map_err(std::io::Error::from)?)?;
@@ -198,6 +201,15 @@ pub fn read(path: &Path, emit: Emit<'_>) -> Result<(), FormatError> {
             }
             let mut meta = l.meta;
             for (k, v) in l.rest {
+                if k == "offset_unit" {
+                    if v.as_str() != Some(crate::native::OFFSET_UNIT) {
+                        return Err(invalid(
+                            "offset_unit",
+                            format!("offset unit {v} is not supported; Glossa reads \"codepoint\" offsets"),
+                        ));
+                    }
+                    continue;
+                }
                 meta.entry(k).or_insert(v);
             }
             Ok(AnnotatedDocument {

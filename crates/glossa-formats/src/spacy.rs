@@ -78,6 +78,7 @@ struct Line<'a> {
     spans: Vec<OutSpan>,
     #[serde(skip_serializing_if = "Option::is_none")]
     spans_key: Option<&'a str>,
+    offset_unit: &'static str,
 }
 
 impl DocumentWriter for Writer {
@@ -163,6 +164,7 @@ impl DocumentWriter for Writer {
             tokens,
             spans,
             spans_key: self.spans_key.as_deref(),
+            offset_unit: crate::native::OFFSET_UNIT,
         };
         let w = out.main();
         w.write_all(&serde_json::to_vec(&line).map_err(std::io::Error::from)?)?;
@@ -196,6 +198,7 @@ struct InLine {
     meta: Map<String, Value>,
     #[serde(default)]
     spans: Vec<OutSpan>,
+    offset_unit: Option<String>,
 }
 
 /// Reads spaCy / Prodigy JSONL: `text` and `spans` (`start`, `end`, `label`); tokens are
@@ -204,6 +207,18 @@ pub fn read(path: &Path, emit: Emit<'_>) -> Result<(), FormatError> {
     json_lines(
         path,
         |l: InLine, line| {
+            if let Some(u) = l
+                .offset_unit
+                .as_deref()
+                .filter(|u| *u != crate::native::OFFSET_UNIT)
+            {
+                return Err(invalid(
+                    "offset_unit",
+                    format!(
+                        "offset unit {u:?} is not supported; Glossa reads \"codepoint\" offsets"
+                    ),
+                ));
+            }
             let mut spans = Vec::new();
             for (i, s) in l.spans.into_iter().enumerate() {
                 if s.label.is_empty() {

@@ -269,18 +269,39 @@ struct InSelector {
 }
 
 /// Reads a W3C export into annotations of existing documents, one per document.
-pub fn read(path: &Path) -> Result<Vec<Result<Attachment, FormatError>>, FormatError> {
+///
+/// Pages are read one at a time and their documents' annotations handed to `emit` (which
+/// returns false to stop): relations link annotations of one page.
+pub fn read(
+    path: &Path,
+    emit: &mut dyn FnMut(Result<Attachment, FormatError>) -> bool,
+) -> Result<(), FormatError> {
     let text = read_file(path)?;
     let top: Top = parse_json(&text).map_err(|e| e.in_file(path).on_line(1))?;
     let mut lines = LineCounter::new(&text);
-    let items: Vec<&RawValue> = top
-        .items
-        .into_iter()
-        .chain(top.graph.into_iter().flat_map(|n| n.items))
+    let pages: Vec<Vec<&RawValue>> = std::iter::once(top.items)
+        .chain(top.graph.into_iter().map(|n| n.items))
+        .filter(|p| !p.is_empty())
         .collect();
-    if items.is_empty() {
+    if pages.is_empty() {
         return Err(FormatError::new(FormatErrorKind::NoRecords).in_file(path));
     }
+    for items in pages {
+        for r in read_page(path, items, &mut lines) {
+            if !emit(r) {
+                return Ok(());
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The annotations of one page, by document.
+fn read_page(
+    path: &Path,
+    items: Vec<&RawValue>,
+    lines: &mut LineCounter<'_>,
+) -> Vec<Result<Attachment, FormatError>> {
     let mut docs: Vec<Attachment> = Vec::new();
     let mut by_doc: HashMap<String, usize> = HashMap::new();
     let mut span_ids: HashMap<String, (String, String)> = HashMap::new();
@@ -434,15 +455,15 @@ pub fn read(path: &Path) -> Result<Vec<Result<Attachment, FormatError>>, FormatE
                 }
             }
             _ => errors.push(
-                invalid("target", format!("the linked annotations {from} and {to} are not tagging annotations of one document in this file"))
+                invalid("target", format!("the linked annotations {from} and {to} are not tagging annotations of one document in this page"))
                     .in_file(path)
                     .on_line(line),
             ),
         }
     }
-    Ok(errors
+    errors
         .into_iter()
         .map(Err)
         .chain(docs.into_iter().map(Ok))
-        .collect())
+        .collect()
 }
