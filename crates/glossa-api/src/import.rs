@@ -70,6 +70,15 @@ impl ImportFormat {
         })
     }
 
+    /// The reader named `name` (`auto`, `text`, or an importable [`Format`]'s name).
+    pub fn parse(name: &str) -> Option<Self> {
+        match name {
+            "auto" => Some(Self::Auto),
+            "text" => Some(Self::Text),
+            other => Format::parse(other).and_then(Self::of),
+        }
+    }
+
     /// The reader of `format`, if Glossa imports it.
     pub fn of(format: Format) -> Option<Self> {
         Some(match format {

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Parser, Subcommand};
 use glossa_api::core::Schema;
 use glossa_api::{ExportOptions, Format, ImportFormat, ImportOptions, Project};
 
@@ -47,8 +47,8 @@ enum Command {
         #[arg(required = true)]
         paths: Vec<PathBuf>,
         /// Input format.
-        #[arg(long, value_enum, default_value_t = InFormat::Auto)]
-        format: InFormat,
+        #[arg(long, value_parser = parse_import_format, default_value = "auto")]
+        format: ImportFormat,
         /// Author of imported spans that name none.
         #[arg(long, env = "GLOSSA_AUTHOR", default_value = "import")]
         author: String,
@@ -126,37 +126,15 @@ enum Command {
     },
 }
 
-#[derive(Clone, Copy, ValueEnum)]
-enum InFormat {
-    Auto,
-    Text,
-    Jsonl,
-    Doccano,
-    LabelStudio,
-    Spacy,
-    Conll,
-    Hf,
-    Brat,
-    W3c,
-    Csv,
-}
-
-impl From<InFormat> for ImportFormat {
-    fn from(f: InFormat) -> Self {
-        match f {
-            InFormat::Auto => Self::Auto,
-            InFormat::Text => Self::Text,
-            InFormat::Jsonl => Self::Jsonl,
-            InFormat::Doccano => Self::Doccano,
-            InFormat::LabelStudio => Self::LabelStudio,
-            InFormat::Spacy => Self::Spacy,
-            InFormat::Conll => Self::Conll,
-            InFormat::Hf => Self::Hf,
-            InFormat::Brat => Self::Brat,
-            InFormat::W3c => Self::W3c,
-            InFormat::Csv => Self::Csv,
-        }
-    }
+fn parse_import_format(s: &str) -> Result<ImportFormat, String> {
+    ImportFormat::parse(s).ok_or_else(|| {
+        let names: Vec<&str> = Format::ALL
+            .iter()
+            .filter(|f| f.can_import())
+            .map(|f| f.name())
+            .collect();
+        format!("expected one of: auto, text, {}", names.join(", "))
+    })
 }
 
 fn parse_format(s: &str) -> Result<Format, String> {
@@ -206,7 +184,7 @@ fn run(cli: Cli) -> Result<()> {
         } => {
             let mut p = open(&project)?;
             let opts = ImportOptions {
-                format: format.into(),
+                format,
                 author,
                 skip_invalid,
                 update,

@@ -12,8 +12,8 @@ use std::path::Path;
 use glossa_core::{AnnotatedDocument, DocStatus};
 
 use crate::error::{FormatError, FormatErrorKind};
-use crate::fidelity::{account, describe_span, Fidelity, Holds, LossKind};
-use crate::format::{non_overlapping, DocumentWriter, ExportSettings, Output, TokensNeeded};
+use crate::fidelity::{account, Fidelity, Holds, LossKind};
+use crate::format::{token_spans, DocumentWriter, ExportSettings, Output, TokensNeeded};
 use crate::read::{invalid, read_file, Emit, Record};
 use crate::tokens::Tokenized;
 
@@ -35,35 +35,10 @@ pub(crate) fn tag(
             &owned
         }
     };
-    let chosen: Vec<usize> = (0..doc.spans.len())
-        .filter(|&i| {
-            let ok = labels.contains(&doc.spans[i].label);
-            if !ok {
-                report.add(LossKind::SpansNotExported, || {
-                    describe_span(doc, &doc.spans[i])
-                });
-            }
-            ok
-        })
-        .collect();
-    let ranges: Vec<(usize, usize)> = chosen
-        .iter()
-        .map(|&i| (doc.spans[i].start, doc.spans[i].end))
-        .collect();
-    let keep = non_overlapping(&ranges);
     let mut tags = vec![None::<(usize, bool)>; tok.tokens.len()];
     let mut kept = vec![false; doc.spans.len()];
     let mut joins = Vec::new();
-    for (k, &i) in chosen.iter().enumerate() {
-        let s = &doc.spans[i];
-        if !keep[k] {
-            report.add(LossKind::OverlappingSpans, || describe_span(doc, s));
-            continue;
-        }
-        let Some(range) = tok.align(s.start, s.end) else {
-            report.add(LossKind::UnalignedSpans, || describe_span(doc, s));
-            continue;
-        };
+    for (i, range) in token_spans(doc, tok, labels, false, report) {
         kept[i] = true;
         let mut first = true;
         for t in range.clone() {

@@ -270,6 +270,51 @@ pub(crate) fn non_overlapping(spans: &[(usize, usize)]) -> Vec<bool> {
     keep
 }
 
+/// The spans a token format writes: those of `labels`, without overlaps unless
+/// `overlaps` allows them, whose ends are token boundaries; each as (span index, token range).
+/// Everything left out is reported.
+pub(crate) fn token_spans(
+    doc: &AnnotatedDocument,
+    tok: &crate::tokens::Tokenized,
+    labels: &[String],
+    overlaps: bool,
+    report: &mut Fidelity,
+) -> Vec<(usize, std::ops::Range<usize>)> {
+    use crate::fidelity::{describe_span, LossKind};
+    let chosen: Vec<usize> = (0..doc.spans.len())
+        .filter(|&i| {
+            let ok = labels.contains(&doc.spans[i].label);
+            if !ok {
+                report.add(LossKind::SpansNotExported, || {
+                    describe_span(doc, &doc.spans[i])
+                });
+            }
+            ok
+        })
+        .collect();
+    let keep = if overlaps {
+        vec![true; chosen.len()]
+    } else {
+        let ranges: Vec<_> = chosen
+            .iter()
+            .map(|&i| (doc.spans[i].start, doc.spans[i].end))
+            .collect();
+        non_overlapping(&ranges)
+    };
+    let mut out = Vec::new();
+    for (k, &i) in chosen.iter().enumerate() {
+        let s = &doc.spans[i];
+        if !keep[k] {
+            report.add(LossKind::OverlappingSpans, || describe_span(doc, s));
+        } else if let Some(range) = tok.align(s.start, s.end) {
+            out.push((i, range));
+        } else {
+            report.add(LossKind::UnalignedSpans, || describe_span(doc, s));
+        }
+    }
+    out
+}
+
 /// A file name for a document id: characters other than letters, digits, `.`, `_` and `-`
 /// become `_`, and a leading `.` too; `taken` makes it unique.
 pub(crate) fn file_stem(id: &str, taken: &mut std::collections::HashSet<String>) -> String {

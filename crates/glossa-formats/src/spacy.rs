@@ -18,8 +18,8 @@ use serde_json::{Map, Value};
 use glossa_core::{AnnotatedDocument, DocStatus};
 
 use crate::error::FormatError;
-use crate::fidelity::{account, describe_span, Fidelity, Holds, LossKind};
-use crate::format::{non_overlapping, DocumentWriter, ExportSettings, Output, TokensNeeded};
+use crate::fidelity::{account, Fidelity, Holds};
+use crate::format::{token_spans, DocumentWriter, ExportSettings, Output, TokensNeeded};
 use crate::read::{doc_id, invalid, json_lines, Emit};
 use crate::tokens::Tokenized;
 
@@ -104,38 +104,10 @@ impl DocumentWriter for Writer {
             .chain(std::iter::once(doc.text.len()))
             .collect();
         let slice = |s: usize, e: usize| &doc.text[byte_of[s]..byte_of[e]];
-        let chosen: Vec<usize> = (0..doc.spans.len())
-            .filter(|&i| {
-                let ok = self.labels.contains(&doc.spans[i].label);
-                if !ok {
-                    report.add(LossKind::SpansNotExported, || {
-                        describe_span(doc, &doc.spans[i])
-                    });
-                }
-                ok
-            })
-            .collect();
-        let keep = if self.spans_key.is_some() {
-            vec![true; chosen.len()]
-        } else {
-            let ranges: Vec<_> = chosen
-                .iter()
-                .map(|&i| (doc.spans[i].start, doc.spans[i].end))
-                .collect();
-            non_overlapping(&ranges)
-        };
         let mut kept = vec![false; doc.spans.len()];
         let mut spans = Vec::new();
-        for (k, &i) in chosen.iter().enumerate() {
+        for (i, r) in token_spans(doc, tok, &self.labels, self.spans_key.is_some(), report) {
             let s = &doc.spans[i];
-            if !keep[k] {
-                report.add(LossKind::OverlappingSpans, || describe_span(doc, s));
-                continue;
-            }
-            let Some(r) = tok.align(s.start, s.end) else {
-                report.add(LossKind::UnalignedSpans, || describe_span(doc, s));
-                continue;
-            };
             kept[i] = true;
             spans.push(OutSpan {
                 start: s.start,
