@@ -212,13 +212,77 @@ struct InAnnotation {
     creator: Option<Value>,
 }
 
-/// JSON-LD allows one value or an array of them.
-#[derive(Deserialize)]
-#[serde(untagged)]
+/// JSON-LD allows one value or an array of them. (Read by hand rather than as an untagged
+/// enum, which would buffer every value first.)
 enum OneOrMany<T> {
     Many(Vec<T>),
     One(T),
 }
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for OneOrMany<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V<T>(std::marker::PhantomData<T>);
+        impl<'de, T: Deserialize<'de>> serde::de::Visitor<'de> for V<T> {
+            type Value = OneOrMany<T>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a value or an array of values")
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut v = Vec::new();
+                while let Some(x) = seq.next_element()? {
+                    v.push(x);
+                }
+                Ok(OneOrMany::Many(v))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<Self::Value, A::Error> {
+                T::deserialize(serde::de::value::MapAccessDeserializer::new(map))
+                    .map(OneOrMany::One)
+            }
+            fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<Self::Value, E> {
+                T::deserialize(serde::de::IntoDeserializer::<E>::into_deserializer(s))
+                    .map(OneOrMany::One)
+            }
+        }
+        d.deserialize_any(V(std::marker::PhantomData))
+    }
+}
+
+/// An IRI (a string) or an object.
+enum StrOr<T> {
+    Str(String),
+    Obj(T),
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for StrOr<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V<T>(std::marker::PhantomData<T>);
+        impl<'de, T: Deserialize<'de>> serde::de::Visitor<'de> for V<T> {
+            type Value = StrOr<T>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an IRI or an object")
+            }
+            fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<Self::Value, E> {
+                Ok(StrOr::Str(s.to_string()))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<Self::Value, A::Error> {
+                T::deserialize(serde::de::value::MapAccessDeserializer::new(map)).map(StrOr::Obj)
+            }
+        }
+        d.deserialize_any(V(std::marker::PhantomData))
+    }
+}
+
+type BodyItem = StrOr<InBody>;
+type TargetItem = StrOr<InResource>;
 
 impl<T> OneOrMany<T> {
     fn into_vec(self) -> Vec<T> {
@@ -230,24 +294,10 @@ impl<T> OneOrMany<T> {
 }
 
 #[derive(Deserialize)]
-#[serde(untagged)]
-enum BodyItem {
-    Iri(String),
-    Body(InBody),
-}
-
-#[derive(Deserialize)]
 struct InBody {
     id: Option<String>,
     purpose: Option<String>,
     value: Option<String>,
-}
-
-#[derive(Deserialize)]
-#[serde(untagged)]
-enum TargetItem {
-    Iri(String),
-    Resource(InResource),
 }
 
 #[derive(Deserialize)]
@@ -326,8 +376,8 @@ fn read_page(
         let bodies: Vec<BodyItem> = a.body.map(OneOrMany::into_vec).unwrap_or_default();
         let text_bodies = || {
             bodies.iter().filter_map(|b| match b {
-                BodyItem::Body(b) => Some(b),
-                BodyItem::Iri(_) => None,
+                StrOr::Obj(b) => Some(b),
+                StrOr::Str(_) => None,
             })
         };
         let tag = text_bodies()
@@ -335,13 +385,13 @@ fn read_page(
             .and_then(|b| b.value.clone());
         if a.motivation.as_deref() == Some("linking") {
             let to = bodies.iter().find_map(|b| match b {
-                BodyItem::Iri(s) => Some(s.clone()),
-                BodyItem::Body(b) if b.value.is_none() => b.id.clone(),
-                BodyItem::Body(_) => None,
+                StrOr::Str(s) => Some(s.clone()),
+                StrOr::Obj(b) if b.value.is_none() => b.id.clone(),
+                StrOr::Obj(_) => None,
             });
             let from = match &a.target {
-                TargetItem::Iri(s) => Some(s.clone()),
-                TargetItem::Resource(r) => r.id.clone(),
+                StrOr::Str(s) => Some(s.clone()),
+                StrOr::Obj(r) => r.id.clone(),
             };
             match (from, to, tag) {
                 (Some(f), Some(t), Some(l)) => links.push((f, t, l, author, line)),
@@ -356,7 +406,7 @@ fn read_page(
             )));
             continue;
         };
-        let TargetItem::Resource(target) = a.target else {
+        let StrOr::Obj(target) = a.target else {
             errors.push(fail(invalid(
                 "target",
                 "a tagging annotation's target needs a source and selectors",
