@@ -45,7 +45,7 @@ function treeRss(exe) {
   return procs.filter((p) => seen.has(p.pid)).reduce((a, p) => a + p.rss, 0);
 }
 
-const ipc = [], cold = [], inPage = [], open = [], create = [], scroll = [], memory = [], frameLists = [];
+const trivial = [], ipc = [], cold = [], inPage = [], open = [], create = [], scroll = [], memory = [], frameLists = [];
 for (let run = 0; run < RUNS; run++) {
   const t0 = performance.now();
   const s = await launch(data);
@@ -90,6 +90,22 @@ for (let run = 0; run < RUNS; run++) {
       const at = (n) => performance.getEntriesByName(n)[0]?.startTime ?? NaN;
       return { before_ipc: Math.round(at("glossa:add-span-sent") - window.__t0), ipc: Math.round(at("glossa:add-span-answered") - at("glossa:add-span-sent")) };
     }));
+    // Bare IPC round trips with the document open, straight from the page (no UI work): five
+    // get_stats, then three add_span.
+    trivial.push(await browser.executeAsync(async (done) => {
+      const times = [];
+      for (let i = 0; i < 5; i++) {
+        const t = performance.now();
+        await window.__TAURI_INTERNALS__.invoke("get_stats");
+        times.push(Math.round(performance.now() - t));
+      }
+      for (let i = 0; i < 3; i++) {
+        const t = performance.now();
+        await window.__TAURI_INTERNALS__.invoke("add_span", { req: { doc_id: "big", start: 10 + i, end: 11 + i, label: "PERSON", layer: null, attrs: {}, note: null } });
+        times.push(Math.round(performance.now() - t));
+      }
+      done(times);
+    }));
     await browser.setTimeout({ script: 120000 });
     scroll.push(await browser.executeAsync((done) => {
       const el = document.querySelector(".text-scroll");
@@ -133,6 +149,7 @@ console.log(JSON.stringify({
   scroll_longest_frame_ms: round(median(scroll)),
   memory_with_document_open_mib: round(median(memory)),
   add_span_ipc_ms: ipc,
+  raw_ipc_ms_get_stats_then_add_span: trivial,
   spans_after: JSON.parse(spansNow).spans,
   scroll_frames: frameLists.map((f) => ({ frames: f.length, over_50ms: f.filter((x) => x > 50).length, p95: [...f].sort((a, b) => a - b)[Math.floor(f.length * 0.95)] })),
   samples: { cold: cold.map(round), open: open.map(round), create: create.map(round), scroll: scroll.map(round), memory: memory.map(round) },
