@@ -19,7 +19,7 @@ use glossa_core::{
 use crate::error::{FormatError, FormatErrorKind};
 use crate::fidelity::{account, describe_span, Fidelity, Holds, LossKind};
 use crate::format::{file_stem, DocumentWriter, ExportSettings, Output};
-use crate::read::{emit_all, invalid, read_file, Emit, Record};
+use crate::read::{emit_all, invalid, read_file, span, stem_of, Emit, Record};
 use crate::tokens::Tokenized;
 
 /// The configuration file brat reads from the folder.
@@ -321,7 +321,7 @@ fn read_ann(path: &Path, text: String) -> Result<AnnotatedDocument, FormatError>
                         return Err(at("text", format!("the text {t:?} disagrees with the offsets, which cover {covered:?}")));
                     }
                 }
-                spans.push(crate::doccano::span(start, end, label.to_string(), id.to_string()));
+                spans.push(span(start, end, label.to_string(), id.to_string()));
             }
             Some('R') => {
                 let mut p = body.split(' ');
@@ -362,10 +362,7 @@ fn read_ann(path: &Path, text: String) -> Result<AnnotatedDocument, FormatError>
             }
         }
     }
-    let id = path
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_default();
+    let id = stem_of(path, "");
     Ok(AnnotatedDocument {
         id,
         meta: Default::default(),

@@ -14,7 +14,7 @@ use glossa_core::{AnnotatedDocument, DocStatus};
 use crate::error::{FormatError, FormatErrorKind};
 use crate::fidelity::{account, Fidelity, Holds, LossKind};
 use crate::format::{token_spans, DocumentWriter, ExportSettings, Output, TokensNeeded};
-use crate::read::{invalid, read_file, Emit, Record};
+use crate::read::{invalid, read_file, span, stem_of, Emit, Record};
 use crate::tokens::Tokenized;
 
 /// One sentence: tokens and their IOB2 tags.
@@ -123,10 +123,6 @@ impl DocumentWriter for Writer {
         Ok(())
     }
 
-    fn finish(&mut self, _: &mut dyn Output, _: &mut Fidelity) -> Result<(), FormatError> {
-        Ok(())
-    }
-
     fn tokens(&self) -> TokensNeeded {
         TokensNeeded::Sentences
     }
@@ -181,12 +177,7 @@ pub(crate) fn decode(
                 },
                 _ => {
                     if let Some((start, end, l)) = open.take() {
-                        spans.push(crate::doccano::span(
-                            start,
-                            end,
-                            l,
-                            format!("T{}", spans.len() + 1),
-                        ));
+                        spans.push(span(start, end, l, format!("T{}", spans.len() + 1)));
                     }
                     if kind == 'B' {
                         open = Some((cp, cp + len, label.to_string()));
@@ -197,12 +188,7 @@ pub(crate) fn decode(
             cp += len;
         }
         if let Some((start, end, l)) = open.take() {
-            spans.push(crate::doccano::span(
-                start,
-                end,
-                l,
-                format!("T{}", spans.len() + 1),
-            ));
+            spans.push(span(start, end, l, format!("T{}", spans.len() + 1)));
         }
     }
     Ok(AnnotatedDocument {
@@ -218,10 +204,7 @@ pub(crate) fn decode(
 /// Reads a CoNLL file: documents split at `-DOCSTART-` lines, ids `{stem}-{n}`.
 pub fn read(path: &Path, emit: Emit<'_>) -> Result<(), FormatError> {
     let text = read_file(path)?;
-    let stem = path
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "doc".into());
+    let stem = stem_of(path, "doc");
     // The document being read: first line, sentences, line of each token.
     let mut doc: Option<(u64, Vec<Sentence>, Vec<Vec<u64>>)> = None;
     let mut count = 0;

@@ -12,12 +12,12 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use glossa_core::{AnnotatedDocument, Attrs, DocStatus, RelationRecord, SpanRecord};
+use glossa_core::{AnnotatedDocument, DocStatus, RelationRecord};
 
 use crate::error::FormatError;
 use crate::fidelity::{account, Fidelity, Holds};
 use crate::format::{DocumentWriter, Output};
-use crate::read::{doc_id, invalid, json_lines, Emit};
+use crate::read::{doc_id, invalid, json_lines, span, Emit};
 use crate::tokens::Tokenized;
 
 const HOLDS: Holds = Holds {
@@ -133,10 +133,6 @@ impl DocumentWriter for Writer {
         account(report, doc, HOLDS, &|_| true);
         Ok(())
     }
-
-    fn finish(&mut self, _: &mut dyn Output, _: &mut Fidelity) -> Result<(), FormatError> {
-        Ok(())
-    }
 }
 
 fn offset(v: i64, field: &str) -> Result<usize, FormatError> {
@@ -147,20 +143,6 @@ fn key(v: &Value) -> String {
     match v {
         Value::String(s) => s.clone(),
         other => other.to_string(),
-    }
-}
-
-pub(crate) fn span(start: usize, end: usize, label: String, uid: String) -> SpanRecord {
-    SpanRecord {
-        uid: Some(uid),
-        start,
-        end,
-        label,
-        layer: None,
-        author: None,
-        attrs: Attrs::new(),
-        note: None,
-        created: None,
     }
 }
 

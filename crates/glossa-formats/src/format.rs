@@ -99,19 +99,6 @@ impl Format {
             _ => None,
         }
     }
-
-    /// The usual file extension of a one-file export.
-    pub fn extension(self) -> &'static str {
-        match self {
-            Self::Jsonl | Self::Doccano | Self::Spacy | Self::Hf => "jsonl",
-            Self::LabelStudio => "json",
-            Self::W3c => "jsonld",
-            Self::Conll => "conll",
-            Self::Csv => "csv",
-            Self::ClaimsTsv => "tsv",
-            Self::Brat => "",
-        }
-    }
 }
 
 /// How to export, beyond the format.
@@ -169,8 +156,10 @@ pub trait DocumentWriter {
         report: &mut Fidelity,
     ) -> Result<(), FormatError>;
 
-    /// Writes what follows the last document.
-    fn finish(&mut self, out: &mut dyn Output, report: &mut Fidelity) -> Result<(), FormatError>;
+    /// Writes what follows the last document (by default nothing).
+    fn finish(&mut self, _out: &mut dyn Output, _report: &mut Fidelity) -> Result<(), FormatError> {
+        Ok(())
+    }
 
     /// The tokens [`DocumentWriter::write`] wants; a caller may compute them ahead, on
     /// another thread, and pass them in (a writer given none computes them itself).
@@ -215,42 +204,6 @@ pub fn writer(format: Format, settings: &ExportSettings) -> Box<dyn DocumentWrit
         Format::Csv => Box::new(span_csv::Writer::default()),
         Format::ClaimsTsv => Box::new(claims_tsv::Writer::new(settings)),
     }
-}
-
-/// An in-memory [`Output`], for tests and callers that want bytes.
-#[derive(Debug, Default)]
-pub struct MemoryOutput {
-    /// The main stream.
-    pub main: Vec<u8>,
-    /// Other files, in the order written.
-    pub files: Vec<(String, Vec<u8>)>,
-}
-
-impl Output for MemoryOutput {
-    fn main(&mut self) -> &mut dyn Write {
-        &mut self.main
-    }
-
-    fn file(&mut self, name: &str, bytes: &[u8]) -> io::Result<()> {
-        self.files.push((name.to_string(), bytes.to_vec()));
-        Ok(())
-    }
-}
-
-/// Writes `docs` in `format` to memory, with the report.
-pub fn export_to_memory<'a>(
-    format: Format,
-    settings: &ExportSettings,
-    docs: impl IntoIterator<Item = &'a AnnotatedDocument>,
-) -> Result<(MemoryOutput, Fidelity), FormatError> {
-    let mut out = MemoryOutput::default();
-    let mut report = Fidelity::default();
-    let mut w = writer(format, settings);
-    for d in docs {
-        w.write(&mut out, d, None, &mut report)?;
-    }
-    w.finish(&mut out, &mut report)?;
-    Ok((out, report))
 }
 
 /// Indices of spans (in `order`) that do not overlap an earlier kept one: longest first among

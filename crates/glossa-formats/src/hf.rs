@@ -15,7 +15,7 @@ use crate::conll::{decode, tag, Sentence};
 use crate::error::{FormatError, FormatErrorKind};
 use crate::fidelity::Fidelity;
 use crate::format::{DocumentWriter, ExportSettings, Output, TokensNeeded};
-use crate::read::{invalid, lines, parse_json, read_file, Emit, Record};
+use crate::read::{invalid, lines, parse_json, read_file, stem_of, Emit, Record};
 use crate::tokens::Tokenized;
 
 /// The data file within the folder.
@@ -138,10 +138,7 @@ pub fn read(path: &Path, emit: Emit<'_>) -> Result<(), FormatError> {
         Err(_) => Vec::new(),
     };
     let text = read_file(&data)?;
-    let stem = data
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "doc".into());
+    let stem = stem_of(&data, "doc");
     // The document being read: id, first line, sentences, line per sentence.
     type Doc = (String, u64, Vec<Sentence>, Vec<u64>);
     let mut doc: Option<Doc> = None;

@@ -19,7 +19,9 @@ use glossa_core::{
 use crate::error::{FormatError, FormatErrorKind};
 use crate::fidelity::{account, Fidelity, Holds, LossKind};
 use crate::format::{DocumentWriter, ExportSettings, Output};
-use crate::read::{emit_all, invalid, parse_json, read_file, Emit, LineCounter, Record};
+use crate::read::{
+    emit_all, invalid, parse_json, read_file, span, stem_of, Emit, LineCounter, Record,
+};
 use crate::tokens::Tokenized;
 
 /// The name of the labeling config written beside the tasks.
@@ -282,10 +284,7 @@ fn read_all(path: &Path) -> Result<Vec<Result<Record, FormatError>>, FormatError
         return Err(FormatError::new(FormatErrorKind::NoRecords).in_file(path));
     }
     let mut lines = LineCounter::new(&text);
-    let stem = path
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "task".into());
+    let stem = stem_of(path, "task");
     Ok(raws
         .into_iter()
         .enumerate()
@@ -358,7 +357,7 @@ fn task(raw: &str, i: usize, stem: &str) -> Result<AnnotatedDocument, FormatErro
                         }
                     }
                     let uid = res.id.clone().unwrap_or_else(|| format!("r{a}-{r}"));
-                    spans.push(crate::doccano::span(start, end, label, uid));
+                    spans.push(span(start, end, label, uid));
                 }
                 "choices" | "textarea" => {
                     let Some(id) = res.id.clone() else {

@@ -30,7 +30,4 @@ pub mod w3c;
 
 pub use error::{FormatError, FormatErrorKind};
 pub use fidelity::{Fidelity, Loss, LossKind};
-pub use format::{
-    export_to_memory, writer, DocumentWriter, ExportSettings, Format, MemoryOutput, Output,
-    TokensNeeded,
-};
+pub use format::{writer, DocumentWriter, ExportSettings, Format, Output, TokensNeeded};

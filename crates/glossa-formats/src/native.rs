@@ -377,10 +377,6 @@ impl DocumentWriter for NativeWriter {
     ) -> Result<(), FormatError> {
         write_document(out.main(), doc)
     }
-
-    fn finish(&mut self, _: &mut dyn Output, _: &mut Fidelity) -> Result<(), FormatError> {
-        Ok(())
-    }
 }
 
 #[cfg(test)]

@@ -180,12 +180,29 @@ pub fn doc_id(id: Option<&serde_json::Value>, path: &Path, line: u64) -> String 
     match id {
         Some(serde_json::Value::String(s)) => s.clone(),
         Some(serde_json::Value::Number(n)) => n.to_string(),
-        _ => format!(
-            "{}-{line}",
-            path.file_stem()
-                .map(|s| s.to_string_lossy().into_owned())
-                .unwrap_or_else(|| "doc".into())
-        ),
+        _ => format!("{}-{line}", stem_of(path, "doc")),
+    }
+}
+
+/// A file's stem (its name without the extension), or `default`.
+pub fn stem_of(path: &Path, default: &str) -> String {
+    path.file_stem()
+        .map_or_else(|| default.to_string(), |s| s.to_string_lossy().into_owned())
+}
+
+/// A span read from a dataset: offsets, label and id; layer, author, attributes and note
+/// filled in afterwards, if the format has them.
+pub fn span(start: usize, end: usize, label: String, uid: String) -> SpanRecord {
+    SpanRecord {
+        uid: Some(uid),
+        start,
+        end,
+        label,
+        layer: None,
+        author: None,
+        attrs: Default::default(),
+        note: None,
+        created: None,
     }
 }
 

@@ -20,7 +20,7 @@ use glossa_core::{AnnotatedDocument, DocStatus};
 use crate::error::FormatError;
 use crate::fidelity::{account, Fidelity, Holds};
 use crate::format::{token_spans, DocumentWriter, ExportSettings, Output, TokensNeeded};
-use crate::read::{doc_id, invalid, json_lines, Emit};
+use crate::read::{doc_id, invalid, json_lines, span, Emit};
 use crate::tokens::Tokenized;
 
 /// Writes spaCy JSONL.
@@ -153,10 +153,6 @@ impl DocumentWriter for Writer {
         Ok(())
     }
 
-    fn finish(&mut self, _: &mut dyn Output, _: &mut Fidelity) -> Result<(), FormatError> {
-        Ok(())
-    }
-
     fn tokens(&self) -> TokensNeeded {
         TokensNeeded::Words
     }
@@ -196,12 +192,7 @@ pub fn read(path: &Path, emit: Emit<'_>) -> Result<(), FormatError> {
                 if s.label.is_empty() {
                     return Err(invalid(&format!("spans[{i}].label"), "empty label"));
                 }
-                spans.push(crate::doccano::span(
-                    s.start,
-                    s.end,
-                    s.label,
-                    format!("T{}", i + 1),
-                ));
+                spans.push(span(s.start, s.end, s.label, format!("T{}", i + 1)));
             }
             let id =
                 l.id.or_else(|| l.meta.get("id").cloned())

@@ -14,7 +14,7 @@ use glossa_core::{AnnotatedDocument, Attrs, OffsetIndex, QuoteSelector};
 use crate::error::{FormatError, FormatErrorKind};
 use crate::fidelity::{account, Fidelity, Holds};
 use crate::format::{DocumentWriter, Output};
-use crate::read::{read_file, AttachedSpan, Attachment};
+use crate::read::{read_file, span, AttachedSpan, Attachment};
 use crate::tokens::Tokenized;
 
 /// The header row.
@@ -192,7 +192,7 @@ pub fn read(path: &Path) -> Result<Vec<Result<Attachment, FormatError>>, FormatE
             });
             docs.len() - 1
         });
-        let mut span = crate::doccano::span(row.start, row.end, row.label, row.span_id);
+        let mut span = span(row.start, row.end, row.label, row.span_id);
         span.uid = opt(span.uid.unwrap_or_default());
         span.layer = opt(row.layer);
         span.author = opt(row.author);

@@ -105,13 +105,6 @@ impl Tokenized {
         (last >= first).then_some(first..last + 1)
     }
 
-    /// Tokens covering any of `start..end` (for spans that do not align).
-    pub fn covering(&self, start: usize, end: usize) -> Range<usize> {
-        let first = self.tokens.partition_point(|t| t.end <= start);
-        let last = self.tokens.partition_point(|t| t.start < end);
-        first..last.max(first)
-    }
-
     /// The sentence index of each token (whitespace tokens included), by where it starts.
     pub fn sentence_of_tokens(&self) -> Vec<usize> {
         let mut out = Vec::with_capacity(self.tokens.len());
@@ -447,7 +440,6 @@ mod tests {
         let t = Tokenized::new("North Korean soldiers (POWs).").unwrap();
         assert_eq!(t.align(0, 12), Some(0..2));
         assert_eq!(t.align(0, 11), None);
-        assert_eq!(t.covering(0, 11), 0..2);
         assert_eq!(t.align(23, 27), Some(4..5));
     }
 }

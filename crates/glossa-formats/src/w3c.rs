@@ -27,7 +27,7 @@ use glossa_core::{AnnotatedDocument, Attrs, OffsetIndex, QuoteSelector, Relation
 use crate::error::{FormatError, FormatErrorKind};
 use crate::fidelity::{account, Fidelity, Holds};
 use crate::format::{DocumentWriter, Output};
-use crate::read::{invalid, parse_json, read_file, AttachedSpan, Attachment, LineCounter};
+use crate::read::{invalid, parse_json, read_file, span, AttachedSpan, Attachment, LineCounter};
 use crate::tokens::Tokenized;
 
 /// The Web Annotation JSON-LD context.
@@ -482,7 +482,7 @@ fn read_page(
             });
             docs.len() - 1
         });
-        let mut span = crate::doccano::span(start, end, label, uid);
+        let mut span = span(start, end, label, uid);
         span.attrs = attrs;
         span.note = note;
         span.author = author;
