@@ -238,57 +238,7 @@ impl Project {
             .unwrap_or(Path::new("."));
         let io = io_at(path);
         if opts.format.is_folder() {
-            if path.exists() && std::fs::read_dir(path).map_err(&io)?.next().is_some() {
-                return Err(ApiError::invalid(format!(
-                    "{}: the folder exists and is not empty; the {} format writes a new folder",
-                    path.display(),
-                    opts.format.name()
-                )));
-            }
-            let tmp = tempfile::Builder::new()
-                .prefix(".glossa-export")
-                .tempdir_in(dir)
-                .map_err(&io)?;
-            let mut sink = std::io::sink();
-            let mut main_file = match opts.format.main_file() {
-                Some(name) => Some(BufWriter::new(
-                    std::fs::File::create(tmp.path().join(name)).map_err(&io)?,
-                )),
-                None => None,
-            };
-            let main: &mut dyn Write = match main_file.as_mut() {
-                Some(f) => f,
-                None => &mut sink,
-            };
-            let mut output = PathOutput {
-                main,
-                dir: tmp.path().to_path_buf(),
-                written: Vec::new(),
-            };
-            let mut report = self.export_with(&mut output, opts)?;
-            let mut files: Vec<String> = opts
-                .format
-                .main_file()
-                .map(String::from)
-                .into_iter()
-                .collect();
-            files.extend(
-                output
-                    .written
-                    .iter()
-                    .filter_map(|p| p.file_name().map(|n| n.to_string_lossy().into_owned())),
-            );
-            drop(main_file);
-            if path.exists() {
-                std::fs::remove_dir(path).map_err(&io)?;
-            }
-            let tmp_path = tmp.keep();
-            std::fs::rename(&tmp_path, path).map_err(&io)?;
-            report.files = files
-                .into_iter()
-                .map(|f| path.join(f).display().to_string())
-                .collect();
-            return Ok(report);
+            return self.export_to_folder(path, dir, opts);
         }
         let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(&io)?;
         let side = tempfile::Builder::new()
@@ -319,6 +269,68 @@ impl Project {
             std::fs::rename(&c, &target).map_err(&io)?;
             report.files.push(target.display().to_string());
         }
+        Ok(report)
+    }
+
+    /// A folder format's export: written to a temporary folder beside `path`, renamed into
+    /// place.
+    fn export_to_folder(
+        &self,
+        path: &Path,
+        dir: &Path,
+        opts: &ExportOptions,
+    ) -> ApiResult<ExportReport> {
+        let io = io_at(path);
+        if path.exists() && std::fs::read_dir(path).map_err(&io)?.next().is_some() {
+            return Err(ApiError::invalid(format!(
+                "{}: the folder exists and is not empty; the {} format writes a new folder",
+                path.display(),
+                opts.format.name()
+            )));
+        }
+        let tmp = tempfile::Builder::new()
+            .prefix(".glossa-export")
+            .tempdir_in(dir)
+            .map_err(&io)?;
+        let mut sink = std::io::sink();
+        let mut main_file = match opts.format.main_file() {
+            Some(name) => Some(BufWriter::new(
+                std::fs::File::create(tmp.path().join(name)).map_err(&io)?,
+            )),
+            None => None,
+        };
+        let main: &mut dyn Write = match main_file.as_mut() {
+            Some(f) => f,
+            None => &mut sink,
+        };
+        let mut output = PathOutput {
+            main,
+            dir: tmp.path().to_path_buf(),
+            written: Vec::new(),
+        };
+        let mut report = self.export_with(&mut output, opts)?;
+        let mut files: Vec<String> = opts
+            .format
+            .main_file()
+            .map(String::from)
+            .into_iter()
+            .collect();
+        files.extend(
+            output
+                .written
+                .iter()
+                .filter_map(|p| p.file_name().map(|n| n.to_string_lossy().into_owned())),
+        );
+        drop(main_file);
+        if path.exists() {
+            std::fs::remove_dir(path).map_err(&io)?;
+        }
+        let tmp_path = tmp.keep();
+        std::fs::rename(&tmp_path, path).map_err(&io)?;
+        report.files = files
+            .into_iter()
+            .map(|f| path.join(f).display().to_string())
+            .collect();
         Ok(report)
     }
 }
