@@ -5,7 +5,8 @@ const WORDS = ["Ukrainian", "forces", "reported", "capturing", "soldiers", "in",
   "Pyongyang", "🇰🇵", "NATO", "drone", "strikes", "continued", "while", "troops", "advanced", "on", "January", "9"];
 const LABELS = ["PERSON", "ORG", "GPE", "LOC", "DATE", "CLAIM"];
 
-export function bigDocument({ bytes = 1_000_000, spans = 10_000, seed = 7 } = {}) {
+export function bigDocument({ bytes = 1_000_000, spans = 10_000, seed = 7, drop = [] } = {}) {
+  const words_ = WORDS.filter((w) => !drop.includes(w));
   let x = seed;
   const rand = (n) => ((x = (x * 1103515245 + 12345) >>> 0) % n);
   const parts = [];
@@ -14,7 +15,7 @@ export function bigDocument({ bytes = 1_000_000, spans = 10_000, seed = 7 } = {}
   let size = 0;
   let line = 0;
   while (size < bytes) {
-    const w = WORDS[rand(WORDS.length)];
+    const w = words_[rand(words_.length)];
     const n = Array.from(w).length;
     words.push([cp, cp + n]);
     parts.push(w);
