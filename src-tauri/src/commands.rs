@@ -8,9 +8,10 @@ use glossa_api::core::{
     DocStatus, DocumentSummary, DocumentView, Operation, Relation, RelationId, Schema, Span, SpanId,
 };
 use glossa_api::{
-    AddSpan, ApiResult, ExportOptions, ExportReport, ImportOptions, ImportReport, Project,
-    ProjectInfo, Session, SpanPatch, Stats,
+    AddSpan, ApiResult, ExportOptions, ExportReport, ImportOptions, ImportProgress, ImportReport,
+    Project, ProjectInfo, Session, SpanPatch, Stats,
 };
+use tauri::ipc::Channel;
 use tauri::State;
 
 use crate::state::AppState;
@@ -153,14 +154,17 @@ pub fn set_schema(state: State<'_, AppState>, schema: Schema) -> ApiResult<Schem
     state.with_project(|p| p.set_schema(schema).map(|()| p.schema().clone()))
 }
 
-/// Imports files or folders as the current annotator.
+/// Imports files or folders as the current annotator, sending progress on `on_progress`.
 #[tauri::command]
 pub async fn import_files(
     state: State<'_, AppState>,
     paths: Vec<PathBuf>,
     options: ImportOptions,
+    on_progress: Channel<ImportProgress>,
 ) -> ApiResult<ImportReport> {
-    state.with_project(|p| p.import(&paths, &options, &mut |_| {}))
+    // A progress message that cannot be delivered (the window closed) does not stop the import.
+    let mut progress = |p| drop(on_progress.send(p));
+    state.with_project(|p| p.import(&paths, &options, &mut progress))
 }
 
 /// Exports to a file.

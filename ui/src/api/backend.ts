@@ -1,6 +1,6 @@
 // The only module that talks to the Rust backend. Every call is a Tauri command of
 // src-tauri/src/commands.rs; every type comes from ./types (generated from Rust by ts-rs).
-import { invoke } from "@tauri-apps/api/core";
+import { Channel, invoke } from "@tauri-apps/api/core";
 import { open as openDialog, save as saveDialog } from "@tauri-apps/plugin-dialog";
 
 import type { AddSpan } from "./types/AddSpan";
@@ -12,6 +12,7 @@ import type { ExportOptions } from "./types/ExportOptions";
 import type { ExportReport } from "./types/ExportReport";
 import type { Format } from "./types/Format";
 import type { ImportOptions } from "./types/ImportOptions";
+import type { ImportProgress } from "./types/ImportProgress";
 import type { ImportReport } from "./types/ImportReport";
 import type { Operation } from "./types/Operation";
 import type { ProjectInfo } from "./types/ProjectInfo";
@@ -61,7 +62,12 @@ export const backend = {
   setStatus: (docId: string, status: DocStatus) => call<null>("set_status", { docId, status }),
   getSchema: () => call<Schema>("get_schema"),
   setSchema: (schema: Schema) => call<Schema>("set_schema", { schema }),
-  importFiles: (paths: string[], options: ImportOptions) => call<ImportReport>("import_files", { paths, options }),
+  /** Imports `paths`; `onProgress` hears how far it got (after each file and every 256 documents). */
+  importFiles: (paths: string[], options: ImportOptions, onProgress: (p: ImportProgress) => void = () => {}) => {
+    const channel = new Channel<ImportProgress>();
+    channel.onmessage = onProgress;
+    return call<ImportReport>("import_files", { paths, options, onProgress: channel });
+  },
   exportFile: (path: string, opts: ExportOptions) => call<ExportReport>("export_file", { path, opts }),
   stats: () => call<Stats>("get_stats"),
 };

@@ -116,6 +116,7 @@ test("the tricky Unicode document: exact code-point offsets in glossa export", a
     [13, 16, "1", "김정은"],
     [194, 226, "c", "500 soldiers crossed the border."],
     [240, 250, "1", "Zelenskyy\u0301"],
+    [277, 284, "1", "المتحدث"], // right to left: dragged from its right edge to its left
     [315, 319, "2", "NATO"],
   ];
   for (const [start, end, key] of want) {
@@ -152,4 +153,22 @@ test("document text is never HTML: markup in a document stays literal and runs n
   assert.equal(result.xss, null);
   assert.equal(result.imgs, 0);
   await browser.saveScreenshot(join(shots, "xss.png"));
+});
+
+test("a long import reports its progress to the window through the real channel", async () => {
+  const { browser } = sessions[0];
+  const file = join(data, "many.jsonl");
+  writeFileSync(file, Array.from({ length: 600 }, (_, i) => JSON.stringify({ id: `many-${i}`, text: `Document ${i} in Kyiv.` })).join("\n") + "\n");
+  // The command as the import dialog calls it, with a channel of our own to listen on.
+  const got = await browser.executeAsync((path, done) => {
+    const seen = [];
+    const t = window.__TAURI_INTERNALS__;
+    const id = t.transformCallback((m) => ("message" in m ? seen.push(m.message) : null));
+    t.invoke("import_files", { paths: [path], options: { format: "auto", author: "Ana", skip_invalid: false, update: false }, onProgress: `__CHANNEL__:${id}` })
+      .then((report) => setTimeout(() => done({ report, seen }), 200), (e) => done({ error: String(e?.message ?? e), seen }));
+  }, file);
+  assert.equal(got.error, undefined);
+  assert.equal(got.report.counts.documents, 600);
+  assert.deepEqual(got.seen.map((p) => p.documents), [256, 512, 600]);
+  assert.equal(got.seen.at(-1).bytes_done, got.seen.at(-1).bytes_total);
 });

@@ -30,9 +30,10 @@ export function pointInPage([para, off, before]) {
   const at = before ? Math.max(0, off - 1) : off;
   r.setStart(node, at);
   r.setEnd(node, Math.min(at + 1, node.length));
-  // A line that was off-screen may not be laid out yet (content-visibility: auto) until the
-  // next frame; lay it out now so it can be measured.
-  if (!r.getClientRects().length) p.style.contentVisibility = "visible";
   const rect = r.getClientRects()[0];
-  return { x: Math.round(before ? rect.right - 1 : rect.left + 1), y: Math.round(rect.top + rect.height / 2) };
+  // Right-to-left letters (Hebrew, Arabic) lead on their right edge and trail on their left.
+  const rtl = /[\u0590-\u08FF\uFB1D-\uFDFF\uFE70-\uFEFF]/.test(r.toString());
+  const leading = rtl ? rect.right - 1 : rect.left + 1;
+  const trailing = rtl ? rect.left + 1 : rect.right - 1;
+  return { x: Math.round(before ? trailing : leading), y: Math.round(rect.top + rect.height / 2) };
 }

@@ -65,6 +65,21 @@ function view(id: string): DocumentView | undefined {
   };
 }
 
+/** An import that reports progress on its channel, as the backend does, before answering. */
+async function importing(channel: { id: number }) {
+  const internals = (window as unknown as { __TAURI_INTERNALS__: { runCallback: (id: number, data: unknown) => void } }).__TAURI_INTERNALS__;
+  const steps = [
+    { bytes_done: 0, bytes_total: 3000, documents: 256 },
+    { bytes_done: 1000, bytes_total: 3000, documents: 700 },
+    { bytes_done: 2000, bytes_total: 3000, documents: 1500 },
+  ];
+  for (const [index, message] of steps.entries()) {
+    internals.runCallback(channel.id, { message, index });
+    await new Promise((r) => setTimeout(r, 600));
+  }
+  return { files: 3, counts: { documents: 2000, updated: 0, spans: 0, relations: 0, reanchored: 0, orphaned: 0 }, skipped: [], ignored: [] };
+}
+
 window.__calls = [];
 mockIPC((cmd, payload) => {
   const args = (payload ?? {}) as Args;
@@ -151,7 +166,7 @@ mockIPC((cmd, payload) => {
     case "plugin:dialog|save":
       return "/mock/export.jsonl";
     case "import_files":
-      return { files: 1, counts: { documents: 0, updated: 0, spans: 0, relations: 0, reanchored: 0, orphaned: 0 }, skipped: [], ignored: [] };
+      return importing(args.onProgress as { id: number });
     case "export_file":
       return {
         format: args.opts.format,

@@ -83,6 +83,7 @@ test("tricky Unicode: the backend receives code-point offsets", async () => {
     [77, 81, "3", "Kyiv"],
     [194, 226, "c", "500 soldiers crossed the border."],
     [240, 250, "1", "Zelenskyy\u0301"],
+    [277, 284, "1", "المتحدث"], // right to left
   ];
   for (const [s, e, key] of want) {
     await dragSelect(page, tricky, s, e);
@@ -132,7 +133,12 @@ test("schema, projects, import and export screens", async () => {
   await page.getByRole("button", { name: "Choose files…" }).click();
   await page.getByText("/mock/import.jsonl").waitFor();
   await page.getByRole("button", { name: "Import", exact: true }).click();
+  // Progress from the backend's channel: a bar that fills by bytes, and the documents read.
+  await page.getByTestId("io-progress").filter({ hasText: "1,500 documents read" }).waitFor();
+  assert.equal(await page.getByTestId("io-progress").locator("progress").evaluate((p) => p.value / p.max), 2 / 3);
+  await page.screenshot({ path: join(shots, "ui-import-progress.png") });
   await page.getByTestId("io-report").waitFor();
+  assert.equal(await page.getByTestId("io-progress").count(), 0);
   await page.screenshot({ path: join(shots, "ui-import.png") });
   await page.getByRole("button", { name: "Close" }).click();
   await page.getByRole("button", { name: "Export…" }).click();
