@@ -1,21 +1,11 @@
 // Developer tool: scroll frame times in the real window for variants of the document and
 // of the text view's CSS. Env: SPANS, DROP (comma-separated words left out of the corpus),
 // CSS (extra rules applied at run time), GLOSSA_APP.
-import { mkdirSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
-import { bigDocument } from "./corpus.mjs";
-import { dataDir, glossa, launch } from "../e2e/driver.mjs";
+import { bigProject } from "./big-project.mjs";
+import { launch } from "../e2e/driver.mjs";
 
 const drop = (process.env.DROP ?? "").split(",").filter(Boolean);
-const { text, spans } = bigDocument({ spans: Number(process.env.SPANS ?? 10_000), drop });
-const data = dataDir();
-const project = join(data, "big.glossa");
-const jsonl = join(data, "big.jsonl");
-writeFileSync(jsonl, JSON.stringify({ id: "big", text, spans: spans.map((s) => ({ ...s, layer: "Ana", author: "Ana" })) }) + "\n");
-glossa("init", project);
-glossa("import", project, jsonl);
-mkdirSync(join(data, "org.glossa.app"), { recursive: true });
-writeFileSync(join(data, "org.glossa.app", "settings.json"), JSON.stringify({ author: "Ana", recent: [project] }));
+const { spans, data } = bigProject({ spans: Number(process.env.SPANS ?? 10_000), drop });
 const s = await launch(data);
 const { browser } = s;
 try {

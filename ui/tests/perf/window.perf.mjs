@@ -5,22 +5,13 @@
 // "Painted" is the task after the next animation frame (the frame has been drawn); cold start
 // runs from the app's process start (/proc) to the first screen painted with its data.
 // Set GLOSSA_APP / GLOSSA_CLI to the release binaries for representative figures.
-import { mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
-import { bigDocument } from "./corpus.mjs";
-import { app, dataDir, dragSelect, glossa, launch } from "../e2e/driver.mjs";
+import { readFileSync, readdirSync } from "node:fs";
+import { bigProject } from "./big-project.mjs";
+import { app, dragSelect, glossa, launch } from "../e2e/driver.mjs";
 
 const RUNS = Number(process.env.RUNS ?? 3);
 const CREATES = 5; // spans created per run
-const { text, spans } = bigDocument({ spans: Number(process.env.SPANS ?? 10_000) });
-const data = dataDir();
-const project = join(data, "big.glossa");
-const jsonl = join(data, "big.jsonl");
-writeFileSync(jsonl, JSON.stringify({ id: "big", text, spans: spans.map((s) => ({ ...s, layer: "Ana", author: "Ana" })) }) + "\n");
-glossa("init", project);
-glossa("import", project, jsonl);
-mkdirSync(join(data, "org.glossa.app"), { recursive: true });
-writeFileSync(join(data, "org.glossa.app", "settings.json"), JSON.stringify({ author: "Ana", recent: [project] }));
+const { text, spans, data, project } = bigProject({ spans: Number(process.env.SPANS ?? 10_000) });
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const round = (x) => Math.round(x * 10) / 10;
