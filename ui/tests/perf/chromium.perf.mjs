@@ -4,6 +4,7 @@
 // key press to painted and persisted (the backend call answered); and scrolling the text from
 // top to bottom (the longest frame). Prints JSON.
 import { bigDocument } from "./corpus.mjs";
+import { afterNextPaint } from "./paint.mjs";
 import { dragSelect, nameAnnotator, start } from "../ui/chromium.mjs";
 
 const RUNS = Number(process.env.RUNS ?? 5);
@@ -12,9 +13,7 @@ const chars = Array.from(text);
 const seeded = spans.map((s, i) => ({ id: i + 1, uid: `s${i + 1}`, doc_id: "big", revision: 1, start: s.start, end: s.end,
   label: s.label, layer: "Ana", attrs: {}, note: null, author: "Ana", created: "", updated: "",
   text: chars.slice(s.start, s.end).join("") }));
-// In the page: resolves after the next frame is drawn (the task after the next animation frame).
-const paintHelper = `window.afterNextPaint = () => new Promise((r) => requestAnimationFrame(() => {
-  const c = new MessageChannel(); c.port1.onmessage = () => r(performance.now()); c.port2.postMessage(0); }));`;
+const paintHelper = `window.afterNextPaint = () => ${afterNextPaint};`;
 const seed = `window.__mockDocs = [{ id: "big", text: ${JSON.stringify(text)}, status: "todo" }];
 window.__mockSpans = ${JSON.stringify(seeded)};
 ${paintHelper}`;

@@ -7,6 +7,7 @@
 // Set GLOSSA_APP / GLOSSA_CLI to the release binaries for representative figures.
 import { readFileSync, readdirSync } from "node:fs";
 import { bigProject } from "./big-project.mjs";
+import { afterNextPaint } from "./paint.mjs";
 import { app, dragSelect, glossa, launch } from "../e2e/driver.mjs";
 
 const RUNS = Number(process.env.RUNS ?? 3);
@@ -55,8 +56,6 @@ function startedAt(exe) {
   return NaN;
 }
 
-/** In the page: resolves after the next frame is painted (the task after the next animation frame). */
-const afterNextPaint = "new Promise((r) => requestAnimationFrame(() => { const c = new MessageChannel(); c.port1.onmessage = () => r(performance.now()); c.port2.postMessage(0); }))";
 
 const trivial = [], ipc = [], cold = [], viaDriver = [], createTwoFrames = [], inPage = [], open = [], create = [], scroll = [], memory = [], frameLists = [];
 for (let run = 0; run < RUNS; run++) {
