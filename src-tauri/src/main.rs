@@ -1,19 +1,18 @@
 //! Glossa's desktop app: a Tauri window over `glossa-api`. This crate holds no business logic
-//! and no SQL: [`commands`] are thin, [`state`] keeps the open project and settings.
+//! and no SQL: [`commands`] are thin, [`state`] keeps the open project and settings, and
+//! [`rendering`] picks CPU drawing on machines without a GPU.
 
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
 mod commands;
+mod rendering;
 mod state;
 
 use anyhow::Context;
 use tauri::Manager;
 
-/// See `glossa-cli`: imports allocate on one thread and free on another.
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 fn main() -> anyhow::Result<()> {
+    rendering::prefer_cpu_drawing_without_gpu();
     tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
         .setup(|app| {

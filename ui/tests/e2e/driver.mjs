@@ -1,11 +1,12 @@
 // Starts the built Glossa app under tauri-driver (WebKitWebDriver) and connects WebdriverIO.
 // The caller runs inside Xvfb (xvfb-run); every session gets the app-data folder it is given.
-import { spawn, spawnSync } from "node:child_process";
+import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { remote } from "webdriverio";
 import { pointInPage, where } from "../shared/positions.mjs";
+import { afterNextPaint } from "../perf/paint.mjs";
 
 export const root = resolve(import.meta.dirname, "../../..");
 export const app = process.env.GLOSSA_APP ?? join(root, "target/debug/glossa-app");
@@ -93,4 +94,16 @@ export async function clickAt(browser, text, cp) {
     .down({ button: 0 })
     .up({ button: 0 })
     .perform();
+}
+
+/**
+ * Saves what the person sees: the app window's pixels on the X screen (ImageMagick `import`),
+ * once the page has drawn its next frame. Not WebDriver's screenshot: WebKit's snapshot waits
+ * for a presentation update that WebKitGTK's CPU drawing (the app's choice without a GPU,
+ * src-tauri/src/rendering.rs) does not always send, and then hangs.
+ */
+export async function screenshot(browser, file) {
+  await browser.executeAsync(`const done = arguments[arguments.length - 1]; ${afterNextPaint}.then(() => setTimeout(done, 50));`);
+  const { x, y, width, height } = await browser.getWindowRect();
+  execFileSync("import", ["-window", "root", "-crop", `${width}x${height}+${x}+${y}`, "+repage", file]);
 }

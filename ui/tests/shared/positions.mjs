@@ -1,5 +1,5 @@
 // Where a code point of a document sits on screen, for tests that drive a real pointer:
-// the annotate screen renders one <p> per line (line breaks, and a CR before them, are not
+// the annotate screen renders one <p data-i> per line (line breaks, and a CR before them, are not
 // in the DOM), so a code point maps to a paragraph and a UTF-16 offset inside it.
 
 /** Paragraph index and UTF-16 offset in it of code point `cp` of `text`. */
@@ -22,7 +22,7 @@ export function where(text, cp) {
  * on the leading edge of the character at `off` (or the trailing edge of the one before it).
  */
 export function pointInPage([para, off, before]) {
-  const p = document.querySelector("[data-testid=doc-text]").children[para];
+  const p = document.querySelector(`[data-testid=doc-text] p[data-i="${para}"]`);
   const scroller = p.closest(".text-scroll");
   scroller.scrollTop += p.getBoundingClientRect().top - scroller.getBoundingClientRect().top - scroller.clientHeight / 3;
   const node = p.firstChild;

@@ -97,6 +97,35 @@ test("tricky Unicode: the backend receives code-point offsets", async () => {
   await page.screenshot({ path: join(shots, "ui-tricky.png") });
 });
 
+test("a long document: lines off screen sit in blocks; the span list reveals a late span; late text keeps exact offsets", async () => {
+  const lines = Array.from({ length: 400 }, (_, i) => `Line ${i}: the minister said the budget rose by ${i} percent.`);
+  const text = lines.join("\n");
+  const at = (line, word) => lines.slice(0, line).join("\n").length + 1 + lines[line].indexOf(word);
+  const s0 = at(380, "minister");
+  const span = { id: 1, uid: "u1", doc_id: "long", revision: 1, start: s0, end: s0 + 8, label: "PERSON", layer: "Ana", attrs: {}, note: null,
+    author: "Ana", created: "2026-01-01T00:00:00Z", updated: "2026-01-01T00:00:00Z", text: "minister" };
+  const page = await env.newPage(`window.__mockDocs = [{ id: "long", text: ${JSON.stringify(text)}, status: "todo" }]; window.__mockSpans = [${JSON.stringify(span)}];`);
+  await nameAnnotator(page);
+  await openDocument(page, "long");
+  const blocks = await page.evaluate(() => [...document.querySelectorAll("[data-testid=doc-text] > .block")].map((b) => [b.children.length, getComputedStyle(b).contentVisibility]));
+  assert.equal(blocks.length, Math.ceil(400 / 32));
+  assert.ok(blocks.every(([n, cv], k) => n === (k < blocks.length - 1 ? 32 : 400 - 32 * (blocks.length - 1)) && cv === "auto"));
+  await page.getByTestId("span-list").locator(".entry").first().click();
+  const revealed = await page.evaluate(() => {
+    const scroller = document.querySelector(".text-scroll").getBoundingClientRect();
+    const line = document.querySelector('[data-testid=doc-text] p[data-i="380"]').getBoundingClientRect();
+    const painted = [...CSS.highlights.get("gl-l0")].map((r) => [r.startContainer.parentElement.dataset.i, r.startOffset, r.endOffset]);
+    return { inView: line.top >= scroller.top && line.bottom <= scroller.bottom, painted };
+  });
+  assert.deepEqual(revealed, { inView: true, painted: [["380", lines[380].indexOf("minister"), lines[380].indexOf("minister") + 8]] });
+  const s1 = at(391, "budget");
+  await dragSelect(page, text, s1, s1 + 6);
+  await page.keyboard.press("3");
+  await page.waitForFunction(() => window.__calls.some((c) => c.cmd === "add_span"));
+  const [add] = await calls(page, "add_span");
+  assert.deepEqual([add.req.start, add.req.end, add.req.label], [s1, s1 + 6, "GPE"]);
+});
+
 test("document text is never HTML: markup stays literal and nothing runs", async () => {
   const evil = '<img src=x onerror="window.__xss=1"> <script>window.__xss=2</script> </span><b>bold?</b> &amp; done';
   const page = await env.newPage(`window.__mockDocs = [{ id: "xss", text: ${JSON.stringify(evil)}, status: "todo" }];`);
@@ -106,7 +135,7 @@ test("document text is never HTML: markup stays literal and nothing runs", async
     const text = document.querySelector("[data-testid=doc-text]");
     return { tags: [...text.querySelectorAll("*")].map((e) => e.tagName), content: text.textContent, xss: window.__xss ?? null, imgs: document.images.length };
   });
-  assert.deepEqual(r, { tags: ["P"], content: evil, xss: null, imgs: 0 });
+  assert.deepEqual(r, { tags: ["DIV", "P"], content: evil, xss: null, imgs: 0 });
 });
 
 test("schema, projects, import and export screens", async () => {

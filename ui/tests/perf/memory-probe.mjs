@@ -1,0 +1,95 @@
+// Developer tool: where the memory of the app and its WebKit processes goes, with the big
+// document open. Prints proportional set size (PSS, MiB) per process and its largest mappings
+// at each stage. Env: SPANS, GLOSSA_APP, SETTLE (ms to wait after
+// scrolling), UNREGISTER, CLEAR (see below).
+import { readFileSync, readdirSync } from "node:fs";
+import { bigProject } from "./big-project.mjs";
+import { app, launch } from "../e2e/driver.mjs";
+
+const { data } = bigProject({ spans: Number(process.env.SPANS ?? 10_000) });
+
+function tree(exe) {
+  const procs = readdirSync("/proc").filter((d) => /^\d+$/.test(d)).map((pid) => {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      const cmd = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0")[0];
+      return { pid: Number(pid), ppid, cmd };
+    } catch {
+      return null;
+    }
+  }).filter(Boolean);
+  const seen = new Set(procs.filter((p) => p.cmd === exe).map((p) => p.pid));
+  let grew = true;
+  while (grew) {
+    grew = false;
+    for (const p of procs) if (!seen.has(p.pid) && seen.has(p.ppid)) (seen.add(p.pid), (grew = true));
+  }
+  return procs.filter((p) => seen.has(p.pid));
+}
+
+function mappings(pid) {
+  const by = new Map();
+  let name = "";
+  for (const line of readFileSync(`/proc/${pid}/smaps`, "utf8").split("\n")) {
+    const head = /^[0-9a-f]+-[0-9a-f]+ \S+ \S+ \S+ \S+\s*(.*)$/.exec(line);
+    if (head) {
+      name = head[1] ? head[1].split("/").pop() : "[anon]";
+      continue;
+    }
+    const pss = /^Pss:\s+(\d+)/.exec(line);
+    if (pss) by.set(name, (by.get(name) ?? 0) + Number(pss[1]));
+  }
+  return by;
+}
+
+function report(stage) {
+  const out = { stage, total_mib: 0, processes: [] };
+  for (const p of tree(app)) {
+    const by = mappings(p.pid);
+    const total = [...by.values()].reduce((a, b) => a + b, 0) / 1024;
+    out.total_mib += total;
+    const top = [...by.entries()].sort((a, b) => b[1] - a[1]).slice(0, Number(process.env.TOP ?? 10))
+      .map(([n, k]) => `${n} ${(k / 1024).toFixed(1)}`);
+    out.processes.push({ cmd: p.cmd.split("/").pop(), mib: Math.round(total * 10) / 10, top });
+  }
+  out.total_mib = Math.round(out.total_mib * 10) / 10;
+  console.log(JSON.stringify(out, null, 1));
+}
+
+const s = await launch(data);
+const { browser } = s;
+try {
+  await (await browser.$("button=big")).waitForExist({ timeout: 30000 });
+  await browser.pause(3000);
+  report("documents list");
+  await (await browser.$("button=big")).click();
+  await (await browser.$(".text-scroll")).waitForExist({ timeout: 30000 });
+  await browser.pause(4000);
+  report("annotate, big document open");
+  // UNREGISTER: keep maintaining the highlights but take them out of the registry (nothing painted).
+  if (process.env.UNREGISTER) await browser.execute(() => CSS.highlights.clear());
+  await browser.setTimeout({ script: 120000 });
+  await browser.executeAsync((done) => {
+    const el = document.querySelector(".text-scroll");
+    const step = () => {
+      if (el.scrollTop + el.clientHeight >= el.scrollHeight - 1) return done();
+      el.scrollTop += Math.round(el.clientHeight * 0.9);
+      requestAnimationFrame(step);
+    };
+    requestAnimationFrame(step);
+  });
+  await browser.pause(4000);
+  report("scrolled to the end");
+  if (process.env.SETTLE) {
+    await browser.pause(Number(process.env.SETTLE));
+    report(`scrolled, then ${process.env.SETTLE} ms idle`);
+  }
+  if (process.env.CLEAR) {
+    await browser.execute(() => { document.querySelector(".text").textContent = ""; CSS.highlights?.clear(); });
+    await browser.pause(8000);
+    report("text DOM and highlights removed");
+  }
+} finally {
+  await s.close();
+}
