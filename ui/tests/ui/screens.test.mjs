@@ -111,6 +111,8 @@ test("a long document: lines off screen sit in blocks; the span list reveals a l
   assert.equal(blocks.length, Math.ceil(400 / 32));
   assert.ok(blocks.every(([n, cv], k) => n === (k < blocks.length - 1 ? 32 : 400 - 32 * (blocks.length - 1)) && cv === "auto"));
   await page.getByTestId("span-list").locator(".entry").first().click();
+  // The painted window follows the scroll on the next frame.
+  await page.waitForFunction(() => CSS.highlights.get("gl-l0")?.size > 0);
   const revealed = await page.evaluate(() => {
     const scroller = document.querySelector(".text-scroll").getBoundingClientRect();
     const line = document.querySelector('[data-testid=doc-text] p[data-i="380"]').getBoundingClientRect();
