@@ -1,7 +1,8 @@
 // Benchmark, the real window (WebKitGTK through tauri-driver, under Xvfb) with the real
 // backend: a project holding the 1 MB / 10,000-span document. Measures cold start to an
 // interactive window, opening the document, creating one span (key press to painted and
-// persisted), scrolling top to bottom, and the memory of the app with its WebKit processes.
+// persisted), scrolling top to bottom, and the memory of the app with its WebKit processes
+// (with the document just open, and again after the creates and the scroll).
 // "Painted" is the task after the next animation frame (the frame has been drawn); cold start
 // runs from the app's process start (/proc) to the first screen painted with its data.
 // Set GLOSSA_APP / GLOSSA_CLI to the release binaries for representative figures.
@@ -17,7 +18,7 @@ const { text, spans, data, project } = bigProject({ spans: Number(process.env.SP
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const round = (x) => Math.round(x * 10) / 10;
 
-/** RSS (KiB) of the process running `exe` and all its descendants (WebKit's web and network processes). */
+/** Proportional set size (PSS, KiB) of the process running `exe` and all its descendants (WebKit's web and network processes). */
 function treeRss(exe) {
   const procs = readdirSync("/proc").filter((d) => /^\d+$/.test(d)).map((pid) => {
     try {
@@ -57,7 +58,7 @@ function startedAt(exe) {
 }
 
 
-const trivial = [], ipc = [], cold = [], viaDriver = [], createTwoFrames = [], inPage = [], open = [], create = [], scroll = [], memory = [], frameLists = [];
+const trivial = [], ipc = [], cold = [], viaDriver = [], createTwoFrames = [], inPage = [], open = [], create = [], scroll = [], memory = [], memoryOpen = [], frameLists = [];
 for (let run = 0; run < RUNS; run++) {
   const t0 = performance.now();
   const s = await launch(data);
@@ -80,6 +81,8 @@ for (let run = 0; run < RUNS; run++) {
     open.push(await browser.executeAsync(`const done = arguments[0];
       const wait = () => performance.getEntriesByName("glossa:spans-painted").length ? ${afterNextPaint}.then((t) => done(t - window.__t0)) : setTimeout(wait, 5);
       wait();`));
+    await browser.pause(2000);
+    memoryOpen.push(treeRss(app) / 1024);
     // Five spans, each on a word near the top: select it with the mouse, press the label's key.
     let from = 5000;
     for (let k = 0; k < CREATES; k++) {
@@ -173,11 +176,12 @@ console.log(JSON.stringify({
   create_span_ms: round(median(create)),
   create_span_to_the_following_frame_ms: round(median(createTwoFrames)),
   scroll_longest_frame_ms: round(median(scroll)),
-  memory_with_document_open_mib: round(median(memory)),
+  memory_with_document_open_mib: round(median(memoryOpen)),
+  memory_after_creating_and_scrolling_mib: round(median(memory)),
   create_span_runs: create.length,
   add_span_ipc_ms: ipc,
   raw_ipc_ms_get_stats_then_add_span: trivial,
   spans_after: JSON.parse(spansNow).spans,
   scroll_frames: frameLists.map((f) => ({ frames: f.length, over_50ms: f.filter((x) => x > 50).length, p95: [...f].sort((a, b) => a - b)[Math.floor(f.length * 0.95)] })),
-  samples: { cold: cold.map(round), via_driver: viaDriver.map(round), open: open.map(round), create: create.map(round), scroll: scroll.map(round), memory: memory.map(round) },
+  samples: { cold: cold.map(round), via_driver: viaDriver.map(round), open: open.map(round), create: create.map(round), scroll: scroll.map(round), memory_open: memoryOpen.map(round), memory: memory.map(round) },
 }, null, 2));
