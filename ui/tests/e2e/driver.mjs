@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { remote } from "webdriverio";
 import { pointInPage, where } from "../shared/positions.mjs";
-import { afterNextPaint } from "../perf/paint.mjs";
+import { afterNextPaint } from "../shared/paint.mjs";
 
 export const root = resolve(import.meta.dirname, "../../..");
 export const app = process.env.GLOSSA_APP ?? join(root, "target/debug/glossa-app");

@@ -4,7 +4,7 @@
 // key press to painted and persisted (the backend call answered); and scrolling the text from
 // top to bottom (the longest frame). Prints JSON.
 import { bigDocument } from "./corpus.mjs";
-import { afterNextPaint } from "./paint.mjs";
+import { afterNextPaint } from "../shared/paint.mjs";
 import { dragSelect, nameAnnotator, start } from "../ui/chromium.mjs";
 
 const RUNS = Number(process.env.RUNS ?? 5);

@@ -2,32 +2,14 @@
 // document open. Prints proportional set size (PSS, MiB) per process and its largest mappings
 // at each stage. Env: SPANS, GLOSSA_APP, SETTLE (ms to wait after
 // scrolling), UNREGISTER, CLEAR (see below).
-import { readFileSync, readdirSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { bigProject } from "./big-project.mjs";
 import { app, launch } from "../e2e/driver.mjs";
+import { processTree } from "./processes.mjs";
 
 const { data } = bigProject({ spans: Number(process.env.SPANS ?? 10_000) });
 
-function tree(exe) {
-  const procs = readdirSync("/proc").filter((d) => /^\d+$/.test(d)).map((pid) => {
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-      const cmd = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0")[0];
-      return { pid: Number(pid), ppid, cmd };
-    } catch {
-      return null;
-    }
-  }).filter(Boolean);
-  const seen = new Set(procs.filter((p) => p.cmd === exe).map((p) => p.pid));
-  let grew = true;
-  while (grew) {
-    grew = false;
-    for (const p of procs) if (!seen.has(p.pid) && seen.has(p.ppid)) (seen.add(p.pid), (grew = true));
-  }
-  return procs.filter((p) => seen.has(p.pid));
-}
-
+/** PSS (KiB) of one process by mapping (library file name, or [anon], [heap], ...). */
 function mappings(pid) {
   const by = new Map();
   let name = "";
@@ -45,7 +27,7 @@ function mappings(pid) {
 
 function report(stage) {
   const out = { stage, total_mib: 0, processes: [] };
-  for (const p of tree(app)) {
+  for (const p of processTree(app)) {
     const by = mappings(p.pid);
     const total = [...by.values()].reduce((a, b) => a + b, 0) / 1024;
     out.total_mib += total;

@@ -6,9 +6,9 @@
 // "Painted" is the task after the next animation frame (the frame has been drawn); cold start
 // runs from the app's process start (/proc) to the first screen painted with its data.
 // Set GLOSSA_APP / GLOSSA_CLI to the release binaries for representative figures.
-import { readFileSync, readdirSync } from "node:fs";
 import { bigProject } from "./big-project.mjs";
-import { afterNextPaint } from "./paint.mjs";
+import { afterNextPaint } from "../shared/paint.mjs";
+import { startedAt, treePss } from "./processes.mjs";
 import { app, dragSelect, glossa, launch } from "../e2e/driver.mjs";
 
 const RUNS = Number(process.env.RUNS ?? 3);
@@ -18,44 +18,6 @@ const { text, spans, data, project } = bigProject({ spans: Number(process.env.SP
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const round = (x) => Math.round(x * 10) / 10;
 
-/** Proportional set size (PSS, KiB) of the process running `exe` and all its descendants (WebKit's web and network processes). */
-function treeRss(exe) {
-  const procs = readdirSync("/proc").filter((d) => /^\d+$/.test(d)).map((pid) => {
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-      const rss = Number(/Pss:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/smaps_rollup`, "utf8"))?.[1] ?? 0);
-      const cmd = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0")[0];
-      return { pid: Number(pid), ppid, rss, cmd };
-    } catch {
-      return null;
-    }
-  }).filter(Boolean);
-  const roots = procs.filter((p) => p.cmd === exe).map((p) => p.pid);
-  const seen = new Set(roots);
-  let grew = true;
-  while (grew) {
-    grew = false;
-    for (const p of procs) if (!seen.has(p.pid) && seen.has(p.ppid)) (seen.add(p.pid), (grew = true));
-  }
-  return procs.filter((p) => seen.has(p.pid)).reduce((a, p) => a + p.rss, 0);
-}
-
-/** When the process running `exe` started, in ms since the epoch (from /proc: 10 ms resolution). */
-function startedAt(exe) {
-  for (const pid of readdirSync("/proc").filter((d) => /^\d+$/.test(d))) {
-    try {
-      if (readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0")[0] !== exe) continue;
-      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-      const ticks = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19]);
-      const uptime = Number(readFileSync("/proc/uptime", "utf8").split(" ")[0]);
-      return Date.now() - uptime * 1000 + ticks * 10; // CLK_TCK is 100 on Linux
-    } catch {
-      continue;
-    }
-  }
-  return NaN;
-}
 
 
 const trivial = [], ipc = [], cold = [], viaDriver = [], createTwoFrames = [], inPage = [], open = [], create = [], scroll = [], memory = [], memoryOpen = [], frameLists = [];
@@ -82,7 +44,7 @@ for (let run = 0; run < RUNS; run++) {
       const wait = () => performance.getEntriesByName("glossa:spans-painted").length ? ${afterNextPaint}.then((t) => done(t - window.__t0)) : setTimeout(wait, 5);
       wait();`));
     await browser.pause(2000);
-    memoryOpen.push(treeRss(app) / 1024);
+    memoryOpen.push(treePss(app) / 1024);
     // Five spans, each on a word near the top: select it with the mouse, press the label's key.
     let from = 5000;
     for (let k = 0; k < CREATES; k++) {
@@ -158,7 +120,7 @@ for (let run = 0; run < RUNS; run++) {
       });
     }));
     frameLists.push(await browser.execute(() => window.__frames));
-    memory.push(treeRss(app) / 1024);
+    memory.push(treePss(app) / 1024);
   } finally {
     await s.close();
   }
