@@ -5,7 +5,8 @@
 use std::path::PathBuf;
 
 use glossa_api::core::{
-    DocStatus, DocumentSummary, DocumentView, Operation, Relation, RelationId, Schema, Span, SpanId,
+    DocStatus, DocumentSummary, MarkedDocument, Operation, Relation, RelationId, Schema, Span,
+    SpanId,
 };
 use glossa_api::{
     AddSpan, ApiResult, ExportOptions, ExportReport, ImportOptions, ImportProgress, ImportReport,
@@ -75,10 +76,19 @@ pub async fn list_documents(state: State<'_, AppState>) -> ApiResult<Vec<Documen
     state.with_project(|p| p.documents())
 }
 
-/// One document with its spans and relations.
+/// One document as the annotate screen opens it: text, span marks and relations.
 #[tauri::command]
-pub async fn get_document(state: State<'_, AppState>, doc_id: String) -> ApiResult<DocumentView> {
-    state.with_project(|p| p.document(&doc_id))
+pub async fn open_document(
+    state: State<'_, AppState>,
+    doc_id: String,
+) -> ApiResult<MarkedDocument> {
+    state.with_project(|p| p.marked_document(&doc_id))
+}
+
+/// One span, whole.
+#[tauri::command]
+pub async fn get_span(state: State<'_, AppState>, id: SpanId) -> ApiResult<Span> {
+    state.with_project(|p| p.span(id))
 }
 
 /// Adds a span as the current annotator.

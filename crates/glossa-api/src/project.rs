@@ -110,6 +110,13 @@ impl Project {
         Ok(view)
     }
 
+    /// One document as the annotate screen opens it: text, span marks and relations.
+    pub fn marked_document(&self, doc_id: &str) -> ApiResult<glossa_core::MarkedDocument> {
+        let mut view = self.store.marked_document(doc_id)?;
+        view.document.status = view.document.status.effective(!view.marks.rows.is_empty());
+        Ok(view)
+    }
+
     /// Every revision of a document, oldest first.
     pub fn revisions(&self, doc_id: &str) -> ApiResult<Vec<glossa_core::Revision>> {
         Ok(self.store.revisions(doc_id)?)

@@ -65,6 +65,13 @@ fn annotating_the_tricky_document_keeps_code_point_offsets() {
         let slice: String = text.chars().skip(s.start).take(s.end - s.start).collect();
         assert_eq!(slice, s.text);
     }
+    // The annotate screen's view: the same spans as marks, and the same status.
+    let marked = p.marked_document("tricky").unwrap();
+    assert_eq!(marked.document, view.document);
+    assert_eq!(marked.document.status, DocStatus::InProgress);
+    let ids: Vec<_> = marked.marks.rows.iter().map(|m| (m.0, m.1, m.2)).collect();
+    let want: Vec<_> = view.spans.iter().map(|s| (s.id, s.start, s.end)).collect();
+    assert_eq!(ids, want);
 }
 
 #[test]

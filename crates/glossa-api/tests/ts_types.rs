@@ -9,7 +9,8 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use glossa_api::core::{
-    Author, DocumentSummary, DocumentView, Operation, QuoteSelector, Revision, Schema,
+    Author, DocumentSummary, DocumentView, MarkedDocument, Operation, QuoteSelector, Revision,
+    Schema,
 };
 use glossa_api::{
     AddSpan, ApiError, ExportOptions, ExportReport, ImportOptions, ImportProgress, ImportReport,
@@ -25,6 +26,7 @@ fn generate(dir: &Path) {
     Settings::export_all(&cfg).unwrap();
     DocumentSummary::export_all(&cfg).unwrap();
     DocumentView::export_all(&cfg).unwrap();
+    MarkedDocument::export_all(&cfg).unwrap();
     Operation::export_all(&cfg).unwrap();
     Revision::export_all(&cfg).unwrap();
     Author::export_all(&cfg).unwrap();

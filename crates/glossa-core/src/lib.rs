@@ -13,8 +13,9 @@ pub mod schema;
 
 pub use error::{CoreError, CoreErrorKind};
 pub use model::{
-    Attrs, Author, DocStatus, Document, DocumentSummary, DocumentView, Layer, OpKind, Operation,
-    Relation, RelationId, Revision, Span, SpanId, GOLD_LAYER,
+    Attrs, Author, DocStatus, Document, DocumentSummary, DocumentView, Layer, MarkedDocument,
+    OpKind, Operation, Relation, RelationId, Revision, Span, SpanId, SpanMark, SpanMarks,
+    GOLD_LAYER,
 };
 pub use offsets::OffsetIndex;
 pub use quote::{anchor, QuoteSelector, QUOTE_CONTEXT};

@@ -4,15 +4,15 @@
 use std::collections::HashMap;
 
 use glossa_core::{
-    AnnotatedDocument, Author, DocStatus, Document, DocumentSummary, DocumentView, RelationRecord,
-    Revision, Span, SpanId, SpanRecord,
+    AnnotatedDocument, Author, DocStatus, Document, DocumentSummary, DocumentView, MarkedDocument,
+    Relation, RelationRecord, Revision, Span, SpanId, SpanMarks, SpanRecord,
 };
 use rusqlite::{Connection, OptionalExtension};
 
 use crate::error::{FResult, Fail};
 use crate::rows::{
-    document_key, format_time, parse_attrs, relation_from_row, span_from_row, RELATION_COLUMNS,
-    SPAN_COLUMNS, SPAN_FROM,
+    document_key, format_time, parse_attrs, relation_from_row, span_from_row, to_usize,
+    RELATION_COLUMNS, SPAN_COLUMNS, SPAN_FROM,
 };
 use crate::{Store, StoreError};
 
@@ -23,6 +23,21 @@ fn parse_status(s: &str) -> FResult<DocStatus> {
 
 fn parse_meta(s: &str) -> FResult<serde_json::Map<String, serde_json::Value>> {
     serde_json::from_str(s).map_err(|e| Fail::corrupt("documents.meta", e))
+}
+
+/// The relations of the document with key `doc`, in creation order.
+fn relations_of(conn: &Connection, doc: i64) -> FResult<Vec<Relation>> {
+    let sql = format!(
+        "SELECT {RELATION_COLUMNS} FROM relations r JOIN authors a ON a.id = r.author
+         WHERE r.doc = ?1 ORDER BY r.id"
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let mut rows = stmt.query([doc])?;
+    let mut relations = Vec::new();
+    while let Some(r) = rows.next()? {
+        relations.push(relation_from_row(r)?);
+    }
+    Ok(relations)
 }
 
 /// Loads document `doc_id` at its current revision, without spans.
@@ -148,20 +163,48 @@ impl Store {
             while let Some(r) = rows.next()? {
                 spans.push(span_from_row(r)?);
             }
-            let sql = format!(
-                "SELECT {RELATION_COLUMNS} FROM relations r JOIN authors a ON a.id = r.author
-                 WHERE r.doc = ?1 ORDER BY r.id"
-            );
-            let mut stmt = self.conn.prepare_cached(&sql)?;
-            let mut rows = stmt.query([doc])?;
-            let mut relations = Vec::new();
-            while let Some(r) = rows.next()? {
-                relations.push(relation_from_row(r)?);
-            }
             Ok(DocumentView {
                 document,
                 spans,
-                relations,
+                relations: relations_of(&self.conn, doc)?,
+            })
+        };
+        run().map_err(|f| f.at(&self.path))
+    }
+
+    /// Document `doc_id` with its current spans as marks (ordered by start, end, id) and their
+    /// relations: the annotate screen's view, read without the spans' other columns.
+    pub fn marked_document(&self, doc_id: &str) -> Result<MarkedDocument, StoreError> {
+        let run = || -> FResult<MarkedDocument> {
+            let document = load_document(&self.conn, doc_id)?;
+            let (doc, revision) = document_key(&self.conn, doc_id)?;
+            let mut stmt = self.conn.prepare_cached(
+                "SELECT id, start, \"end\", label, layer FROM spans
+                 WHERE doc = ?1 AND revision = ?2 ORDER BY start, \"end\", id",
+            )?;
+            let mut rows = stmt.query(rusqlite::params![doc, revision])?;
+            let mut marks = SpanMarks::default();
+            while let Some(r) = rows.next()? {
+                let label = r
+                    .get_ref(3)?
+                    .as_str()
+                    .map_err(|e| Fail::corrupt("spans.label", e))?;
+                let layer = r
+                    .get_ref(4)?
+                    .as_str()
+                    .map_err(|e| Fail::corrupt("spans.layer", e))?;
+                marks.push(
+                    SpanId(r.get(0)?),
+                    to_usize(r.get(1)?, "spans.start")?,
+                    to_usize(r.get(2)?, "spans.end")?,
+                    label,
+                    layer,
+                );
+            }
+            Ok(MarkedDocument {
+                document,
+                marks,
+                relations: relations_of(&self.conn, doc)?,
             })
         };
         run().map_err(|f| f.at(&self.path))

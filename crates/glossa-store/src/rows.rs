@@ -54,7 +54,7 @@ pub(crate) fn attrs_json(attrs: &Attrs) -> FResult<Option<String>> {
         .map_err(|e| Fail::corrupt("spans.attrs", e))
 }
 
-fn to_usize(v: i64, field: &str) -> FResult<usize> {
+pub(crate) fn to_usize(v: i64, field: &str) -> FResult<usize> {
     usize::try_from(v).map_err(|_| Fail::corrupt(field, format!("negative value {v}")))
 }
 

@@ -406,3 +406,48 @@ fn update_reanchors_or_replaces() {
         (1, 0, 0)
     );
 }
+
+#[test]
+fn marked_document_agrees_with_the_full_view() {
+    let (_dir, path) = temp();
+    let mut store = with_doc(&path);
+    // A second layer and a label the gold layer lacks, at a start the gold spans share.
+    store
+        .create_span("alice", &new_span(&store, 0, 11, "ORG"))
+        .unwrap();
+    store
+        .create_span("alice", &new_span(&store, 77, 81, "PERSON"))
+        .unwrap();
+    let full = store.document_view("tricky").unwrap();
+    let marked = store.marked_document("tricky").unwrap();
+    assert_eq!(marked.document, full.document);
+    assert_eq!(marked.relations, full.relations);
+    assert_eq!(marked.marks.labels, ["PERSON", "ORG", "CLAIM"]);
+    assert_eq!(marked.marks.layers, ["gold", "alice"]);
+    let expanded: Vec<_> = marked
+        .marks
+        .rows
+        .iter()
+        .map(|m| {
+            (
+                m.0,
+                m.1,
+                m.2,
+                marked.marks.labels[m.3 as usize].as_str(),
+                marked.marks.layers[m.4 as usize].as_str(),
+            )
+        })
+        .collect();
+    let spans: Vec<_> = full
+        .spans
+        .iter()
+        .map(|s| (s.id, s.start, s.end, s.label.as_str(), s.layer.as_str()))
+        .collect();
+    assert_eq!(expanded, spans);
+    // On the wire a mark is an array, and the marks name each label once.
+    let json = serde_json::to_value(&marked.marks).unwrap();
+    assert_eq!(
+        json["rows"][0],
+        serde_json::json!([spans[0].0 .0, 0, 11, 0, 0])
+    );
+}

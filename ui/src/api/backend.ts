@@ -7,13 +7,13 @@ import type { AddSpan } from "./types/AddSpan";
 import type { ApiError } from "./types/ApiError";
 import type { DocStatus } from "./types/DocStatus";
 import type { DocumentSummary } from "./types/DocumentSummary";
-import type { DocumentView } from "./types/DocumentView";
 import type { ExportOptions } from "./types/ExportOptions";
 import type { ExportReport } from "./types/ExportReport";
 import type { Format } from "./types/Format";
 import type { ImportOptions } from "./types/ImportOptions";
 import type { ImportProgress } from "./types/ImportProgress";
 import type { ImportReport } from "./types/ImportReport";
+import type { MarkedDocument } from "./types/MarkedDocument";
 import type { Operation } from "./types/Operation";
 import type { ProjectInfo } from "./types/ProjectInfo";
 import type { Relation } from "./types/Relation";
@@ -51,7 +51,8 @@ export const backend = {
   createProject: (path: string, name: string) => call<ProjectInfo>("create_project", { path, name }),
   recentProjects: () => call<string[]>("recent_projects"),
   listDocuments: () => call<DocumentSummary[]>("list_documents"),
-  getDocument: (docId: string) => call<DocumentView>("get_document", { docId }),
+  openDocument: (docId: string) => call<MarkedDocument>("open_document", { docId }),
+  getSpan: (id: number) => call<Span>("get_span", { id }),
   addSpan: (req: AddSpan) => call<Span>("add_span", { req }),
   updateSpan: (id: number, patch: SpanPatch) => call<Span>("update_span", { id, patch }),
   deleteSpan: (id: number) => call<Span>("delete_span", { id }),

@@ -6,7 +6,7 @@ import { mockIPC } from "@tauri-apps/api/mocks";
 import schemaJson from "../fixtures/default-schema.json";
 import kursk from "../../../tests/fixtures/kursk-dprk-pows.txt?raw";
 import tricky from "../../../tests/fixtures/tricky.txt?raw";
-import type { DocumentView } from "../../src/api/types/DocumentView";
+import type { MarkedDocument } from "../../src/api/types/MarkedDocument";
 import type { Relation } from "../../src/api/types/Relation";
 import type { Schema } from "../../src/api/types/Schema";
 import type { Span } from "../../src/api/types/Span";
@@ -53,14 +53,17 @@ function edit(change: Change): void {
   redo.length = 0;
 }
 
-function view(id: string): DocumentView | undefined {
+/** Document `id` as `open_document` answers: spans as rows naming each label and layer once. */
+function view(id: string): MarkedDocument | undefined {
   const d = docs.find((x) => x.id === id);
   if (!d) return undefined;
-  const own = spans.filter((s) => s.doc_id === id).sort((a, b) => a.start - b.start || a.end - b.end);
+  const own = spans.filter((s) => s.doc_id === id).sort((a, b) => a.start - b.start || a.end - b.end || a.id - b.id);
   const ids = new Set(own.map((s) => s.id));
+  const [labels, layers]: string[][] = [[], []];
+  const intern = (names: string[], name: string) => (names.includes(name) ? names : (names.push(name), names)).indexOf(name);
   return {
     document: { id, title: id, source_path: null, meta: {}, status: d.status, revision: 1, text: d.text },
-    spans: own,
+    marks: { labels, layers, rows: own.map((s) => [s.id, s.start, s.end, intern(labels, s.label), intern(layers, s.layer)]) },
     relations: relations.filter((r) => ids.has(r.from)),
   };
 }
@@ -97,8 +100,10 @@ mockIPC((cmd, payload) => {
         const n = spans.filter((s) => s.doc_id === d.id).length;
         return { id: d.id, title: d.id, status: d.status === "todo" && n ? "in_progress" : d.status, revision: 1, chars: cps(d.text).length, spans: n };
       });
-    case "get_document":
+    case "open_document":
       return view(String(args.docId)) ?? fail("not_found", `document "${String(args.docId)}" not found`);
+    case "get_span":
+      return spans.find((s) => s.id === args.id) ?? fail("not_found", `span ${String(args.id)} not found`);
     case "get_schema":
       return schema;
     case "add_span": {

@@ -97,16 +97,23 @@ test("tricky Unicode: the backend receives code-point offsets", async () => {
   await page.screenshot({ path: join(shots, "ui-tricky.png") });
 });
 
-test("a long document: lines off screen sit in blocks; the span list reveals a late span; late text keeps exact offsets", async () => {
+test("a long document: lines off screen sit in blocks; the span list pages long groups and reveals a late span; late text keeps exact offsets", async () => {
   const lines = Array.from({ length: 400 }, (_, i) => `Line ${i}: the minister said the budget rose by ${i} percent.`);
   const text = lines.join("\n");
-  const at = (line, word) => lines.slice(0, line).join("\n").length + 1 + lines[line].indexOf(word);
+  const at = (line, word) => lines.slice(0, line).join("\n").length + (line > 0 ? 1 : 0) + lines[line].indexOf(word);
   const s0 = at(380, "minister");
   const span = { id: 1, uid: "u1", doc_id: "long", revision: 1, start: s0, end: s0 + 8, label: "PERSON", layer: "Ana", attrs: {}, note: null,
     author: "Ana", created: "2026-01-01T00:00:00Z", updated: "2026-01-01T00:00:00Z", text: "minister" };
-  const page = await env.newPage(`window.__mockDocs = [{ id: "long", text: ${JSON.stringify(text)}, status: "todo" }]; window.__mockSpans = [${JSON.stringify(span)}];`);
+  // And sixty DATE spans, one a line from the top: more than the span list shows at first.
+  const dates = Array.from({ length: 60 }, (_, i) => ({ ...span, id: 2 + i, uid: `d${i}`, start: at(i, "Line"), end: at(i, "Line") + 4, label: "DATE", text: "Line" }));
+  const page = await env.newPage(`window.__mockDocs = [{ id: "long", text: ${JSON.stringify(text)}, status: "todo" }]; window.__mockSpans = ${JSON.stringify([span, ...dates])};`);
   await nameAnnotator(page);
   await openDocument(page, "long");
+  const group = page.getByTestId("span-list").locator("details", { hasText: "DATE" });
+  assert.equal(await group.locator(".entry").count(), 25);
+  assert.equal(await group.locator(".entry").first().textContent(), "Line");
+  await group.getByRole("button", { name: "Show 35 more of 35" }).click();
+  assert.equal(await group.locator(".entry").count(), 60);
   const blocks = await page.evaluate(() => [...document.querySelectorAll("[data-testid=doc-text] > .block")].map((b) => [b.children.length, getComputedStyle(b).contentVisibility]));
   assert.equal(blocks.length, Math.ceil(400 / 32));
   assert.ok(blocks.every(([n, cv], k) => n === (k < blocks.length - 1 ? 32 : 400 - 32 * (blocks.length - 1)) && cv === "auto"));
