@@ -69,9 +69,11 @@ test("annotate by keyboard: label, next/previous, attribute, relation, delete, u
   // d marks the document done.
   await page.keyboard.press("d");
   await page.getByTestId("doc-status").getByText("done").waitFor();
-  // Alt+→ opens the next document.
+  // Alt+→ opens the next document, and the text shown is all and only its own.
   await page.keyboard.press("Alt+ArrowRight");
   await page.getByRole("heading", { name: "tricky" }).waitFor();
+  const shown = await page.evaluate(() => [...document.querySelectorAll("[data-testid=doc-text] p")].map((p) => p.textContent).join("\n"));
+  assert.equal(shown, tricky.replaceAll("\r\n", "\n"));
 });
 
 test("tricky Unicode: the backend receives code-point offsets", async () => {
