@@ -9,8 +9,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use glossa_api::core::{
-    Author, DocumentSummary, DocumentView, MarkedDocument, Operation, QuoteSelector, Revision,
-    Schema,
+    Author, DocumentSummary, MarkedDocument, Operation, QuoteSelector, Revision, Schema, Span,
 };
 use glossa_api::{
     AddSpan, ApiError, ExportOptions, ExportReport, ImportOptions, ImportProgress, ImportReport,
@@ -25,8 +24,8 @@ fn generate(dir: &Path) {
     Session::export_all(&cfg).unwrap();
     Settings::export_all(&cfg).unwrap();
     DocumentSummary::export_all(&cfg).unwrap();
-    DocumentView::export_all(&cfg).unwrap();
     MarkedDocument::export_all(&cfg).unwrap();
+    Span::export_all(&cfg).unwrap();
     Operation::export_all(&cfg).unwrap();
     Revision::export_all(&cfg).unwrap();
     Author::export_all(&cfg).unwrap();
