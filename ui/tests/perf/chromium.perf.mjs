@@ -4,7 +4,7 @@
 // key press to painted and persisted (the backend call answered); and scrolling the text from
 // top to bottom (the longest frame). Prints JSON.
 import { bigDocument } from "./corpus.mjs";
-import { afterNextPaint } from "../shared/paint.mjs";
+import { addedSpanPainted, painted, spansPainted, watchPainted } from "../shared/paint.mjs";
 import { dragSelect, nameAnnotator, start } from "../ui/chromium.mjs";
 
 const RUNS = Number(process.env.RUNS ?? 5);
@@ -13,10 +13,8 @@ const chars = Array.from(text);
 const seeded = spans.map((s, i) => ({ id: i + 1, uid: `s${i + 1}`, doc_id: "big", revision: 1, start: s.start, end: s.end,
   label: s.label, layer: "Ana", attrs: {}, note: null, author: "Ana", created: "", updated: "",
   text: chars.slice(s.start, s.end).join("") }));
-const paintHelper = `window.afterNextPaint = () => ${afterNextPaint};`;
 const seed = `window.__mockDocs = [{ id: "big", text: ${JSON.stringify(text)}, status: "todo" }];
-window.__mockSpans = ${JSON.stringify(seeded)};
-${paintHelper}`;
+window.__mockSpans = ${JSON.stringify(seeded)};`;
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 const env = await start();
@@ -26,31 +24,22 @@ try {
     const page = await env.newPage(seed);
     await nameAnnotator(page);
     await page.getByRole("button", { name: "big", exact: true }).waitFor();
-    await page.evaluate(() => performance.clearMarks());
-    const t0 = await page.evaluate(() => performance.now());
+    // The clock starts just before the click; the page itself watches for the painted screen.
+    const t0 = await page.evaluate(`performance.clearMarks(); ${watchPainted(spansPainted)} performance.now()`);
     await page.getByRole("button", { name: "big", exact: true }).click();
-    open.push(await page.evaluate(async (t0) => {
-      while (!performance.getEntriesByName("glossa:spans-painted").length) await new Promise((r) => setTimeout(r, 5));
-      return (await afterNextPaint()) - t0;
-    }, t0));
+    open.push((await page.evaluate(painted)) - t0);
 
     // One span: select a word, then time the key press to the repaint after the backend answered.
     const at = text.indexOf(" Kyiv ", 5000);
     const s = Array.from(text.slice(0, at + 1)).length;
     await dragSelect(page, text, s, s + 4);
     await page.getByTestId("label-picker").waitFor();
-    // The clock starts when the key press reaches the page.
-    await page.evaluate(() => {
-      performance.clearMarks();
-      window.__calls.length = 0;
-      window.addEventListener("keydown", () => (window.__t0 = performance.now()), { capture: true, once: true });
-    });
+    // The clock starts when the key press reaches the page, and the page watches from then on
+    // for the frame drawn with the new span (persisted: the backend answered the add).
+    await page.evaluate(`performance.clearMarks(); window.__t0 = undefined;
+      window.addEventListener("keydown", () => { window.__t0 = performance.now(); ${watchPainted(addedSpanPainted)} }, { capture: true, once: true });`);
     await page.keyboard.press("3");
-    create.push(await page.evaluate(async () => {
-      while (!(window.__calls.some((c) => c.cmd === "add_span") && performance.getEntriesByName("glossa:spans-painted").length))
-        await new Promise((r) => setTimeout(r, 1));
-      return (await afterNextPaint()) - window.__t0;
-    }));
+    create.push((await page.evaluate(painted)) - (await page.evaluate(() => window.__t0)));
 
     // Scroll from top to bottom, most of a screen a frame (as with Page Down), and keep the longest frame.
     scrollMax.push(await page.evaluate(async () => {

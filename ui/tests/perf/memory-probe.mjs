@@ -1,13 +1,13 @@
 // Developer tool: where the memory of the app and its WebKit processes goes, with the big
 // document open. Prints proportional set size (PSS, MiB) per process and its largest mappings
-// at each stage. Env: SPANS, GLOSSA_APP, SETTLE (ms to wait after
+// at each stage. Env: SPANS, GLOSSA_APP, CREATES, CALLS, SCROLLS, SETTLE (ms to wait after
 // scrolling), UNREGISTER, CLEAR (see below).
 import { readFileSync } from "node:fs";
 import { bigProject } from "./big-project.mjs";
-import { app, launch } from "../e2e/driver.mjs";
+import { app, dragSelect, launch } from "../e2e/driver.mjs";
 import { processTree } from "./processes.mjs";
 
-const { data } = bigProject({ spans: Number(process.env.SPANS ?? 10_000) });
+const { data, text } = bigProject({ spans: Number(process.env.SPANS ?? 10_000) });
 
 /** PSS (KiB) of one process by mapping (library file name, or [anon], [heap], ...). */
 function mappings(pid) {
@@ -49,20 +49,56 @@ try {
   await (await browser.$(".text-scroll")).waitForExist({ timeout: 30000 });
   await browser.pause(4000);
   report("annotate, big document open");
+  // CREATES: that many spans made as a person does (select a word with the mouse, press 3).
+  for (let k = 0, from = 5000; k < Number(process.env.CREATES ?? 0); k++) {
+    const at = text.indexOf(" Kyiv ", from);
+    from = at + 200;
+    const start = Array.from(text.slice(0, at + 1)).length;
+    await dragSelect(browser, text, start, start + 4);
+    await (await browser.$("[data-testid=label-picker]")).waitForExist({ timeout: 5000 });
+    await browser.keys("3");
+    await browser.pause(300);
+  }
+  if (process.env.CREATES) {
+    await browser.pause(3000);
+    report(`after ${process.env.CREATES} creates`);
+  }
+  // CALLS: that many add_span and get_stats calls straight from the page (the backend's share).
+  if (process.env.CALLS) {
+    await browser.executeAsync(async (n, done) => {
+      for (let i = 0; i < n; i++) {
+        await window.__TAURI_INTERNALS__.invoke("add_span", { req: { doc_id: "big", start: 10 + i, end: 11 + i, label: "PERSON", layer: null, attrs: {}, note: null } });
+        await window.__TAURI_INTERNALS__.invoke("get_stats");
+      }
+      done();
+    }, Number(process.env.CALLS));
+    await browser.pause(3000);
+    report(`after ${process.env.CALLS} add_span and get_stats calls`);
+  }
   // UNREGISTER: keep maintaining the highlights but take them out of the registry (nothing painted).
   if (process.env.UNREGISTER) await browser.execute(() => CSS.highlights.clear());
   await browser.setTimeout({ script: 120000 });
-  await browser.executeAsync((done) => {
-    const el = document.querySelector(".text-scroll");
-    const step = () => {
-      if (el.scrollTop + el.clientHeight >= el.scrollHeight - 1) return done();
-      el.scrollTop += Math.round(el.clientHeight * 0.9);
+  // SCROLLS: how many passes from top to bottom (a report after each).
+  for (let pass = 1; pass <= Number(process.env.SCROLLS ?? 1); pass++) {
+    await browser.executeAsync((done) => {
+      const el = document.querySelector(".text-scroll");
+      el.scrollTop = 0;
+      const step = () => {
+        if (el.scrollTop + el.clientHeight >= el.scrollHeight - 1) return done();
+        el.scrollTop += Math.round(el.clientHeight * 0.9);
+        requestAnimationFrame(step);
+      };
       requestAnimationFrame(step);
-    };
-    requestAnimationFrame(step);
-  });
-  await browser.pause(4000);
-  report("scrolled to the end");
+    });
+    await browser.pause(4000);
+    report(`scrolled to the end (pass ${pass})`);
+    // GC (with JSC_useDollarVM=1 in the environment): a full JavaScriptCore collection, then a report.
+    if (process.env.GC) {
+      const had = await browser.execute(() => { if (typeof $vm === "undefined") return false; $vm.gc(); return true; });
+      await browser.pause(4000);
+      report(had ? `pass ${pass}, after a full collection` : "no $vm: set JSC_useDollarVM=1");
+    }
+  }
   if (process.env.SETTLE) {
     await browser.pause(Number(process.env.SETTLE));
     report(`scrolled, then ${process.env.SETTLE} ms idle`);
@@ -73,5 +109,7 @@ try {
     report("text DOM and highlights removed");
   }
 } finally {
+  // LOG: print what the app and WebKit wrote (e.g. with JSC_logGC=1, JavaScriptCore's collections).
+  if (process.env.LOG) console.error(s.log());
   await s.close();
 }

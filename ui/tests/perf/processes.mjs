@@ -39,6 +39,16 @@ export function treePss(exe) {
   return processTree(exe).reduce((sum, p) => sum + pss(p.pid), 0);
 }
 
+/** PSS (MiB, one decimal) of each process in the tree, by program name. */
+export function pssByProcess(exe) {
+  const out = {};
+  for (const p of processTree(exe)) {
+    const name = p.cmd.split("/").pop();
+    out[name] = Math.round(((out[name] ?? 0) * 1024 + pss(p.pid)) / 102.4) / 10;
+  }
+  return out;
+}
+
 /** When the process running `exe` started, in ms since the epoch (from /proc: 10 ms resolution). */
 export function startedAt(exe) {
   for (const pid of readdirSync("/proc").filter((d) => /^\d+$/.test(d))) {

@@ -7,8 +7,8 @@
 // runs from the app's process start (/proc) to the first screen painted with its data.
 // Set GLOSSA_APP / GLOSSA_CLI to the release binaries for representative figures.
 import { bigProject } from "./big-project.mjs";
-import { afterNextPaint } from "../shared/paint.mjs";
-import { startedAt, treePss } from "./processes.mjs";
+import { addedSpanPainted, afterNextPaint, painted, spansPainted, watchPainted } from "../shared/paint.mjs";
+import { pssByProcess, startedAt, treePss } from "./processes.mjs";
 import { app, dragSelect, glossa, launch } from "../e2e/driver.mjs";
 
 const RUNS = Number(process.env.RUNS ?? 3);
@@ -20,7 +20,7 @@ const round = (x) => Math.round(x * 10) / 10;
 
 
 
-const trivial = [], ipc = [], cold = [], viaDriver = [], createTwoFrames = [], inPage = [], open = [], create = [], scroll = [], memory = [], memoryOpen = [], frameLists = [];
+const trivial = [], ipc = [], cold = [], viaDriver = [], inPage = [], open = [], create = [], scroll = [], memory = [], memoryOpen = [], frameLists = [], byProcess = [];
 for (let run = 0; run < RUNS; run++) {
   const t0 = performance.now();
   const s = await launch(data);
@@ -35,16 +35,13 @@ for (let run = 0; run < RUNS; run++) {
     cold.push(ready.origin + ready.t - startedAt(app));
     viaDriver.push(performance.now() - t0);
     inPage.push(ready.t);
-    await browser.execute(() => {
-      performance.clearMarks();
-      window.__t0 = performance.now();
-    });
+    // The clock starts just before the click; the page itself watches for the painted screen.
+    await browser.execute(`performance.clearMarks(); window.__t0 = performance.now(); ${watchPainted(spansPainted)}`);
     await (await browser.$("button=big")).click();
-    open.push(await browser.executeAsync(`const done = arguments[0];
-      const wait = () => performance.getEntriesByName("glossa:spans-painted").length ? ${afterNextPaint}.then((t) => done(t - window.__t0)) : setTimeout(wait, 5);
-      wait();`));
+    open.push(await browser.executeAsync(`const done = arguments[0]; ${painted}.then((t) => done(t - window.__t0));`));
     await browser.pause(2000);
     memoryOpen.push(treePss(app) / 1024);
+    byProcess.push({ open: pssByProcess(app) });
     // Five spans, each on a word near the top: select it with the mouse, press the label's key.
     let from = 5000;
     for (let k = 0; k < CREATES; k++) {
@@ -53,23 +50,15 @@ for (let run = 0; run < RUNS; run++) {
       const start = Array.from(text.slice(0, at + 1)).length;
       await dragSelect(browser, text, start, start + 4);
       await (await browser.$("[data-testid=label-picker]")).waitForExist({ timeout: 5000 });
-      // The clock starts when the key press reaches the page (not when the driver sends it).
-      await browser.execute(() => {
-        performance.clearMarks();
-        window.__t0 = undefined;
-        window.addEventListener("keydown", () => (window.__t0 = performance.now()), { capture: true, once: true });
-      });
+      // The clock starts when the key press reaches the page (not when the driver sends it),
+      // and the page watches from then on for the frame drawn with the new span.
+      await browser.execute(`performance.clearMarks(); window.__t0 = undefined; window.__painted = undefined;
+        window.addEventListener("keydown", () => { window.__t0 = performance.now(); ${watchPainted(addedSpanPainted)} }, { capture: true, once: true });`);
       await browser.keys("3");
-      // Persisted: the span comes back from the backend (the IPC call answered); painted: the
-      // frame drawn after the painter has it. Also kept: the start of the frame after that one.
-      const made = await browser.executeAsync(`const done = arguments[0];
-        const wait = () => {
-          if (window.__t0 === undefined || !performance.getEntriesByName("glossa:spans-painted").length) return setTimeout(wait, 1);
-          ${afterNextPaint}.then((t) => requestAnimationFrame(() => done({ painted: t - window.__t0, next: performance.now() - window.__t0 })));
-        };
-        wait();`);
-      create.push(made.painted);
-      createTwoFrames.push(made.next);
+      // Persisted: the backend answered the add; painted: the frame drawn after the painter
+      // got the spans that include it.
+      const made = await browser.executeAsync(`const done = arguments[0]; ${painted}.then((t) => done(t - window.__t0));`);
+      create.push(made);
       ipc.push(await browser.execute(() => {
         const at = (n) => performance.getEntriesByName(n)[0]?.startTime ?? NaN;
         return {
@@ -121,6 +110,7 @@ for (let run = 0; run < RUNS; run++) {
     }));
     frameLists.push(await browser.execute(() => window.__frames));
     memory.push(treePss(app) / 1024);
+    byProcess[byProcess.length - 1].after = pssByProcess(app);
   } finally {
     await s.close();
   }
@@ -136,10 +126,10 @@ console.log(JSON.stringify({
   webview_navigation_to_interactive_ms: round(median(inPage)),
   open_to_interactive_ms: round(median(open)),
   create_span_ms: round(median(create)),
-  create_span_to_the_following_frame_ms: round(median(createTwoFrames)),
   scroll_longest_frame_ms: round(median(scroll)),
   memory_with_document_open_mib: round(median(memoryOpen)),
   memory_after_creating_and_scrolling_mib: round(median(memory)),
+  memory_by_process_mib: byProcess,
   create_span_runs: create.length,
   add_span_ipc_ms: ipc,
   raw_ipc_ms_get_stats_then_add_span: trivial,

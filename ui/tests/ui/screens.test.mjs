@@ -135,6 +135,25 @@ test("a long document: only the blocks on screen hold lines; the span list pages
   assert.deepEqual(revealed, { inView: true, painted: [["380", lines[380].indexOf("minister"), lines[380].indexOf("minister") + 8]] });
   const there = await blocks();
   assert.deepEqual([there[0][0], there[11][0]], [0, 32]);
+  // Lines are placed by their offset in the scroller (TextView reads offsetTop).
+  assert.ok(await page.evaluate(() => document.querySelector("[data-testid=doc-text] p").offsetParent === document.querySelector(".text-scroll")));
+  // The selected span's highlight stays on its own text: scrolled away, its lines' elements
+  // go back to the pool and take other lines, and the highlight must not follow them.
+  const chosen = () => page.evaluate(() => [...CSS.highlights.get("gl-selected")].map((r) => {
+    const x = new Range();
+    x.setStart(r.startContainer, r.startOffset);
+    x.setEnd(r.endContainer, r.endOffset);
+    return x.toString();
+  }));
+  assert.deepEqual(await chosen(), ["minister"]);
+  await page.evaluate(() => (document.querySelector(".text-scroll").scrollTop = 0));
+  await page.waitForFunction(() => document.querySelector("[data-testid=doc-text] > .block").children.length > 0);
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  assert.deepEqual(await chosen(), [""]);
+  await page.getByTestId("span-list").locator(".entry", { hasText: "minister" }).click();
+  await page.waitForFunction(() => document.querySelector('[data-testid=doc-text] p[data-i="380"]'));
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  assert.deepEqual(await chosen(), ["minister"]);
   const s1 = at(391, "budget");
   await dragSelect(page, text, s1, s1 + 6);
   await page.keyboard.press("3");
