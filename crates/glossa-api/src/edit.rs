@@ -5,9 +5,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use glossa_core::schema::check_bounds;
-use glossa_core::{
-    Attrs, DocStatus, Layer, OffsetIndex, Operation, Relation, RelationId, Span, SpanId,
-};
+use glossa_core::{Attrs, DocStatus, Layer, Operation, Relation, RelationId, Span, SpanId};
 use glossa_store::{NewRelation, NewSpan};
 
 use crate::error::{ApiError, ApiResult};
@@ -63,10 +61,11 @@ impl Project {
     /// Adds a span as `author`.
     pub fn add_span(&mut self, author: &str, req: &AddSpan) -> ApiResult<Span> {
         check_author(author)?;
-        let doc = self.store.document(&req.doc_id)?;
-        let index = OffsetIndex::new(&doc.text);
+        let (revision, text) = self.current_text(&req.doc_id)?;
+        let index = text.index();
         let (start, end) =
             check_bounds(as_i64(req.start), as_i64(req.end), index.len_codepoints())?;
+        let quote = index.slice(start, end)?.to_string();
         self.schema.check_span(&req.label, &req.attrs)?;
         let layer = req
             .layer
@@ -75,7 +74,7 @@ impl Project {
         self.check_overlap(&req.doc_id, &layer, start, end, None)?;
         let new = NewSpan {
             doc_id: req.doc_id.clone(),
-            revision: doc.revision,
+            revision,
             uid: None,
             start,
             end,
@@ -83,7 +82,7 @@ impl Project {
             layer,
             attrs: req.attrs.clone(),
             note: req.note.clone(),
-            text: index.slice(start, end)?.to_string(),
+            text: quote,
         };
         Ok(self.store.create_span(author, &new)?)
     }
@@ -130,14 +129,14 @@ impl Project {
         }
         self.schema.check_span(&span.label, &span.attrs)?;
         if patch.start.is_some() || patch.end.is_some() {
-            let doc = self.store.document(&span.doc_id)?;
-            if doc.revision != span.revision {
+            let (revision, text) = self.current_text(&span.doc_id)?;
+            if revision != span.revision {
                 return Err(ApiError::new(
                     crate::ErrorCode::Conflict,
                     "this span belongs to an older revision of the document; its bounds cannot change",
                 ));
             }
-            let index = OffsetIndex::new(&doc.text);
+            let index = text.index();
             let (start, end) = check_bounds(
                 as_i64(patch.start.unwrap_or(span.start)),
                 as_i64(patch.end.unwrap_or(span.end)),
@@ -147,8 +146,7 @@ impl Project {
             (span.start, span.end) = (start, end);
             self.check_overlap(&span.doc_id, &span.layer, start, end, Some(id))?;
         }
-        let relations = self.store.document_view(&span.doc_id)?.relations;
-        for r in relations.iter().filter(|r| r.from == id || r.to == id) {
+        for r in &self.store.span_relations(id)? {
             let other = self.store.span(if r.from == id { r.to } else { r.from })?;
             let (from, to) = if r.from == id {
                 (&span.label, &other.label)

@@ -11,6 +11,7 @@ pub mod edit;
 mod error;
 pub mod export;
 pub mod import;
+mod open_text;
 pub mod project;
 pub mod settings;
 

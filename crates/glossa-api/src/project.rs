@@ -25,6 +25,8 @@ pub struct ProjectInfo {
 pub struct Project {
     pub(crate) store: Store,
     pub(crate) schema: Schema,
+    /// The text of the document last opened or edited (see `open_text`).
+    pub(crate) open_text: Option<crate::open_text::OpenText>,
 }
 
 impl Project {
@@ -35,14 +37,22 @@ impl Project {
             .validate()
             .map_err(|e| ApiError::invalid(format!("schema: {e}")))?;
         let store = Store::create(path, name, &schema)?;
-        Ok(Self { store, schema })
+        Ok(Self {
+            store,
+            schema,
+            open_text: None,
+        })
     }
 
     /// Opens an existing project file.
     pub fn open(path: &Path) -> ApiResult<Self> {
         let store = Store::open(path)?;
         let schema = store.schema()?;
-        Ok(Self { store, schema })
+        Ok(Self {
+            store,
+            schema,
+            open_text: None,
+        })
     }
 
     /// The project file.
@@ -110,9 +120,11 @@ impl Project {
         Ok(view)
     }
 
-    /// One document as the annotate screen opens it: text, span marks and relations.
-    pub fn marked_document(&self, doc_id: &str) -> ApiResult<glossa_core::MarkedDocument> {
+    /// One document as the annotate screen opens it: text, span marks and relations. The
+    /// project keeps the text for the span edits that follow.
+    pub fn marked_document(&mut self, doc_id: &str) -> ApiResult<glossa_core::MarkedDocument> {
         let mut view = self.store.marked_document(doc_id)?;
+        self.keep_text(doc_id, view.document.revision, view.document.text.clone());
         view.document.status = view.document.status.effective(!view.marks.rows.is_empty());
         Ok(view)
     }

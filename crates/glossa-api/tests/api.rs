@@ -74,6 +74,47 @@ fn annotating_the_tricky_document_keeps_code_point_offsets() {
     assert_eq!(ids, want);
 }
 
+/// The project keeps the open document's text for span edits; a new revision of the
+/// document (an update import) must replace it, never be annotated with the old text.
+#[test]
+fn span_edits_use_the_current_revision_after_an_update() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("notes.txt");
+    std::fs::write(&file, "Alpha beta gamma").unwrap();
+    let mut p = Project::create(&dir.path().join("p.glossa"), "test", None).unwrap();
+    p.import(
+        std::slice::from_ref(&file),
+        &ImportOptions::default(),
+        &mut |_| {},
+    )
+    .unwrap();
+    p.marked_document("notes").unwrap();
+    let first = p.add_span("alice", &add("notes", 0, 5, "PERSON")).unwrap();
+    assert_eq!((first.text.as_str(), first.revision), ("Alpha", 1));
+    std::fs::write(&file, "Delta, beta and gamma").unwrap();
+    let update = ImportOptions {
+        update: true,
+        ..ImportOptions::default()
+    };
+    p.import(&[file], &update, &mut |_| {}).unwrap();
+    let second = p.add_span("alice", &add("notes", 0, 6, "ORG")).unwrap();
+    assert_eq!((second.text.as_str(), second.revision), ("Delta,", 2));
+    let patch = SpanPatch {
+        label: None,
+        attrs: None,
+        note: None,
+        start: Some(7),
+        end: Some(11),
+    };
+    assert_eq!(
+        p.update_span("alice", second.id, &patch).unwrap().text,
+        "beta"
+    );
+    // A span of the old revision keeps its bounds.
+    let err = p.update_span("alice", first.id, &patch).unwrap_err();
+    assert_eq!(err.code, ErrorCode::Conflict);
+}
+
 #[test]
 fn edits_are_checked_against_schema_and_text() {
     let dir = tempfile::tempdir().unwrap();

@@ -8,6 +8,8 @@
 //! surrogate pair), which the compiler vectorizes. A 50 MB text costs 12.5 MB of index; a
 //! pure-ASCII text none.
 
+use std::borrow::Cow;
+
 use crate::error::{CoreError, CoreErrorKind};
 
 /// Bytes per index block.
@@ -38,8 +40,8 @@ fn count(bytes: &[u8]) -> (usize, usize) {
 pub struct OffsetIndex<'a> {
     text: &'a str,
     ascii: bool,
-    /// `(code point, utf16)` offsets at byte `i * BLOCK`.
-    blocks: Vec<(usize, usize)>,
+    /// `(code point, utf16)` offsets at byte `i * BLOCK` (borrowed from an [`IndexedText`]).
+    blocks: Cow<'a, [(usize, usize)]>,
     len_cp: usize,
     len_utf16: usize,
 }
@@ -51,7 +53,7 @@ impl<'a> OffsetIndex<'a> {
             return Self {
                 text,
                 ascii: true,
-                blocks: Vec::new(),
+                blocks: Cow::Borrowed(&[]),
                 len_cp: text.len(),
                 len_utf16: text.len(),
             };
@@ -67,7 +69,7 @@ impl<'a> OffsetIndex<'a> {
         Self {
             text,
             ascii: false,
-            blocks,
+            blocks: Cow::Owned(blocks),
             len_cp: cp,
             len_utf16: u16s,
         }
@@ -217,6 +219,50 @@ pub fn len_codepoints(text: &str) -> usize {
     text.chars().count()
 }
 
+/// A text that owns its offset index: for converting over one text again and again without
+/// indexing it each time (the API keeps the document being annotated this way).
+#[derive(Debug, Clone)]
+pub struct IndexedText {
+    text: String,
+    ascii: bool,
+    blocks: Vec<(usize, usize)>,
+    len_cp: usize,
+    len_utf16: usize,
+}
+
+impl IndexedText {
+    /// Indexes `text` (in O(n), as [`OffsetIndex::new`]).
+    pub fn new(text: String) -> Self {
+        let (ascii, blocks, len_cp, len_utf16) = {
+            let index = OffsetIndex::new(&text);
+            (
+                index.ascii,
+                index.blocks.into_owned(),
+                index.len_cp,
+                index.len_utf16,
+            )
+        };
+        Self {
+            text,
+            ascii,
+            blocks,
+            len_cp,
+            len_utf16,
+        }
+    }
+
+    /// The index over the text, borrowing it (no work).
+    pub fn index(&self) -> OffsetIndex<'_> {
+        OffsetIndex {
+            text: &self.text,
+            ascii: self.ascii,
+            blocks: Cow::Borrowed(&self.blocks),
+            len_cp: self.len_cp,
+            len_utf16: self.len_utf16,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -237,8 +283,15 @@ mod tests {
         out
     }
 
+    /// Checks every conversion over `text`, by a fresh index and by an [`IndexedText`]'s.
     fn check_all(text: &str) {
-        let idx = OffsetIndex::new(text);
+        check_index(&OffsetIndex::new(text), text);
+        let owned = IndexedText::new(text.to_string());
+        check_index(&owned.index(), text);
+        assert_eq!(owned.index().text(), text);
+    }
+
+    fn check_index(idx: &OffsetIndex<'_>, text: &str) {
         let table = naive(text);
         assert_eq!(idx.len_codepoints(), table.len() - 1);
         for (cp, &(b, u)) in table.iter().enumerate() {

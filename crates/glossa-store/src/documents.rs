@@ -148,6 +148,13 @@ impl Store {
         load_document(&self.conn, doc_id).map_err(|f| f.at(&self.path))
     }
 
+    /// The current revision number of document `doc_id` (without reading its text).
+    pub fn document_revision(&self, doc_id: &str) -> Result<u32, StoreError> {
+        document_key(&self.conn, doc_id)
+            .map(|(_, revision)| revision)
+            .map_err(|f| f.at(&self.path))
+    }
+
     /// Document `doc_id` with its current spans (ordered by start, end) and their relations.
     pub fn document_view(&self, doc_id: &str) -> Result<DocumentView, StoreError> {
         let run = || -> FResult<DocumentView> {
@@ -264,6 +271,11 @@ impl Store {
             Ok(out)
         };
         run().map_err(|f| f.at(&self.path))
+    }
+
+    /// The relations from or to span `id`.
+    pub fn span_relations(&self, id: SpanId) -> Result<Vec<Relation>, StoreError> {
+        relations_of_span(&self.conn, id).map_err(|f| f.at(&self.path))
     }
 
     /// Span `id`.
