@@ -6,6 +6,7 @@
 
 mod commands;
 mod rendering;
+mod script_heap;
 mod state;
 
 use anyhow::Context;
@@ -13,6 +14,7 @@ use tauri::Manager;
 
 fn main() -> anyhow::Result<()> {
     rendering::prefer_cpu_drawing_without_gpu();
+    script_heap::prefer_small_garbage();
     tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
         .setup(|app| {
