@@ -92,12 +92,6 @@ try {
     });
     await browser.pause(4000);
     report(`scrolled to the end (pass ${pass})`);
-    // GC (with JSC_useDollarVM=1 in the environment): a full JavaScriptCore collection, then a report.
-    if (process.env.GC) {
-      const had = await browser.execute(() => { if (typeof $vm === "undefined") return false; $vm.gc(); return true; });
-      await browser.pause(4000);
-      report(had ? `pass ${pass}, after a full collection` : "no $vm: set JSC_useDollarVM=1");
-    }
   }
   if (process.env.SETTLE) {
     await browser.pause(Number(process.env.SETTLE));
