@@ -154,6 +154,35 @@ test("a long document: only the blocks on screen hold lines; the span list pages
   await page.waitForFunction(() => document.querySelector('[data-testid=doc-text] p[data-i="380"]'));
   await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
   assert.deepEqual(await chosen(), ["minister"]);
+  // Scrolling back and forth (blocks emptied and filled again from the pool of line
+  // elements, in the same frame too): every painted range still covers its own span's text.
+  const painted = () => page.evaluate(() => {
+    const out = [];
+    for (const [name, h] of CSS.highlights) {
+      if (!name.startsWith("gl-l")) continue;
+      for (const r of h) {
+        const x = new Range();
+        x.setStart(r.startContainer, r.startOffset);
+        x.setEnd(r.endContainer, r.endOffset);
+        out.push(x.toString());
+      }
+    }
+    return out;
+  });
+  for (const steps of [[0], [1400], [300, 2600], [900, 100], [0], [1100, 1300, 500]]) {
+    await page.evaluate(async (steps) => {
+      const el = document.querySelector(".text-scroll");
+      for (const top of steps) {
+        el.scrollTop = top;
+        el.dispatchEvent(new Event("scroll"));
+      }
+      await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+    }, steps);
+    const texts = await painted();
+    assert.ok(texts.length > 0 && texts.every((t) => t === "Line" || t === "minister"), `${steps}: ${JSON.stringify(texts)}`);
+  }
+  await page.getByTestId("span-list").locator(".entry", { hasText: "minister" }).click();
+  await page.waitForFunction(() => document.querySelector('[data-testid=doc-text] p[data-i="391"]'));
   const s1 = at(391, "budget");
   await dragSelect(page, text, s1, s1 + 6);
   await page.keyboard.press("3");
