@@ -1,12 +1,13 @@
 //! Glossa's desktop app: a Tauri window over `glossa-api`. This crate holds no business logic
-//! and no SQL: [`commands`] are thin, [`state`] keeps the open project and settings, and
-//! [`rendering`] picks CPU drawing on machines without a GPU.
+//! and no SQL: [`commands`] are thin, [`state`] keeps the open project and settings,
+//! [`rendering`] picks CPU drawing on machines without a GPU, and [`script_engine`] tunes the
+//! page's JavaScript engine for memory.
 
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
 mod commands;
 mod rendering;
-mod script_heap;
+mod script_engine;
 mod state;
 
 use anyhow::Context;
@@ -14,7 +15,7 @@ use tauri::Manager;
 
 fn main() -> anyhow::Result<()> {
     rendering::prefer_cpu_drawing_without_gpu();
-    script_heap::prefer_small_garbage();
+    script_engine::prefer_lean_engine();
     tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
         .setup(|app| {
