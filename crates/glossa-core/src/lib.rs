@@ -17,7 +17,7 @@ pub use model::{
     OpKind, Operation, Relation, RelationId, Revision, Span, SpanId, SpanMark, SpanMarks,
     GOLD_LAYER,
 };
-pub use offsets::{IndexedText, OffsetIndex};
+pub use offsets::{ForwardSlicer, IndexedText, OffsetIndex};
 pub use quote::{anchor, QuoteSelector, QUOTE_CONTEXT};
 pub use record::{AnnotatedDocument, CheckedDocument, RelationRecord, SpanRecord};
 pub use schema::{ArgConstraint, AttrKind, AttributeDef, LabelDef, LabelKind, RelationDef, Schema};

@@ -219,6 +219,69 @@ pub fn len_codepoints(text: &str) -> usize {
     text.chars().count()
 }
 
+/// Slices one text by code point ranges, walking it forward from the last start instead of
+/// indexing it: for ranges that come in increasing order of start (a document's spans, sorted),
+/// it costs one pass over the text and the ranges. A start before the last one walks again from
+/// the beginning, so any order gives the same slices as [`OffsetIndex::slice`].
+#[derive(Debug, Clone)]
+pub struct ForwardSlicer<'a> {
+    text: &'a str,
+    /// The code point offset of the last start, and its byte offset.
+    cp: usize,
+    byte: usize,
+}
+
+impl<'a> ForwardSlicer<'a> {
+    /// A slicer over `text`, at its start.
+    pub fn new(text: &'a str) -> Self {
+        Self {
+            text,
+            cp: 0,
+            byte: 0,
+        }
+    }
+
+    /// The byte offset `n` code points after byte offset `byte`, if the text has them.
+    fn advance(&self, byte: usize, n: usize) -> Option<usize> {
+        let rest = &self.text[byte..];
+        match rest.char_indices().nth(n) {
+            Some((i, _)) => Some(byte + i),
+            None => (rest.chars().count() == n).then_some(self.text.len()),
+        }
+    }
+
+    fn past_end(&self, offset: usize) -> CoreError {
+        CoreError::at(
+            "",
+            CoreErrorKind::PastEnd {
+                offset,
+                len: self.text.chars().count(),
+            },
+        )
+    }
+
+    /// The text of code points `[start, end)`.
+    pub fn slice(&mut self, start: usize, end: usize) -> Result<&'a str, CoreError> {
+        if start > end {
+            return Err(CoreError::at(
+                "",
+                CoreErrorKind::StartAfterEnd { start, end },
+            ));
+        }
+        if start < self.cp {
+            (self.cp, self.byte) = (0, 0);
+        }
+        let s = self
+            .advance(self.byte, start - self.cp)
+            .ok_or_else(|| self.past_end(start))?;
+        (self.cp, self.byte) = (start, s);
+        let e = self
+            .advance(s, end - start)
+            .ok_or_else(|| self.past_end(end))?;
+        Ok(&self.text[s..e])
+    }
+}
+
 /// A text that owns its offset index: for converting over one text again and again without
 /// indexing it each time (the API keeps the document being annotated this way).
 #[derive(Debug, Clone)]
@@ -398,6 +461,29 @@ mod tests {
             0..300,
         )
         .prop_map(|v| v.concat())
+    }
+
+    proptest! {
+        /// The forward slicer gives what the index gives, for ranges in any order.
+        #[test]
+        fn forward_slicer_matches_the_index(
+            text in "(\\PC|\r\n|🇰🇵|é|김){0,80}",
+            ranges in proptest::collection::vec((0usize..90, 0usize..12), 0..12),
+            sorted in any::<bool>(),
+        ) {
+            let index = OffsetIndex::new(&text);
+            let mut ranges: Vec<(usize, usize)> = ranges.into_iter().map(|(s, n)| (s, s + n)).collect();
+            if sorted {
+                ranges.sort_unstable();
+            }
+            let mut slicer = ForwardSlicer::new(&text);
+            for (start, end) in ranges {
+                let want = index.slice(start, end);
+                let got = slicer.slice(start, end);
+                prop_assert_eq!(got.as_ref().ok(), want.as_ref().ok(), "{}..{}", start, end);
+                prop_assert_eq!(got.is_err(), want.is_err());
+            }
+        }
     }
 
     proptest! {

@@ -16,8 +16,8 @@ use std::io::{BufRead, Write};
 use std::path::{Path, PathBuf};
 
 use glossa_core::{
-    AnnotatedDocument, Attrs, CoreError, CoreErrorKind, DocStatus, OffsetIndex, RelationRecord,
-    SpanRecord,
+    AnnotatedDocument, Attrs, CoreError, CoreErrorKind, DocStatus, ForwardSlicer, OffsetIndex,
+    RelationRecord, SpanRecord,
 };
 use serde::{Deserialize, Serialize};
 
@@ -322,10 +322,11 @@ pub fn write_document<W: Write + ?Sized>(
     out: &mut W,
     doc: &AnnotatedDocument,
 ) -> Result<(), FormatError> {
-    let index = OffsetIndex::new(&doc.text);
+    // Spans come sorted by start: one forward walk over the text finds them all.
+    let mut slicer = ForwardSlicer::new(&doc.text);
     let mut spans = Vec::with_capacity(doc.spans.len());
     for (i, s) in doc.spans.iter().enumerate() {
-        let text = index
+        let text = slicer
             .slice(s.start, s.end)
             .map_err(|e| FormatError::from(e.within(&format!("spans[{i}]"))))?;
         spans.push(OutSpan {
