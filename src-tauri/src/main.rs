@@ -1,11 +1,12 @@
 //! Glossa's desktop app: a Tauri window over `glossa-api`. This crate holds no business logic
 //! and no SQL: [`commands`] are thin, [`state`] keeps the open project and settings,
 //! [`rendering`] picks CPU drawing on machines without a GPU, and [`script_engine`] tunes the
-//! page's JavaScript engine for memory.
+//! page's JavaScript engine for memory (both through [`env_defaults`]).
 
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
 mod commands;
+mod env_defaults;
 mod rendering;
 mod script_engine;
 mod state;

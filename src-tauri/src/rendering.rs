@@ -10,6 +10,8 @@
 
 use std::path::Path;
 
+use crate::env_defaults::{apply, in_env, unless_chosen, Group};
+
 /// The variables GTK and WebKitGTK read at start-up, and the values that make them draw on the
 /// CPU without touching OpenGL in the app process.
 pub const CPU_DRAWING: [(&str, &str); 4] = [
@@ -26,14 +28,11 @@ pub const CPU_DRAWING: [(&str, &str); 4] = [
 
 /// The variables to set: all of [`CPU_DRAWING`] on a machine without a GPU, unless the person
 /// set any of them (`is_set`), in which case none.
-pub fn cpu_drawing_env(
-    has_gpu: bool,
-    is_set: impl Fn(&str) -> bool,
-) -> &'static [(&'static str, &'static str)] {
-    if has_gpu || CPU_DRAWING.iter().any(|(name, _)| is_set(name)) {
+pub fn cpu_drawing_env(has_gpu: bool, is_set: impl Fn(&str) -> bool) -> Group {
+    if has_gpu {
         &[]
     } else {
-        &CPU_DRAWING
+        unless_chosen(&CPU_DRAWING, is_set)
     }
 }
 
@@ -51,12 +50,10 @@ pub fn has_render_node(dri: &Path) -> bool {
 /// Sets the CPU drawing variables when this machine has no GPU. Call first thing in `main`,
 /// before any thread starts and before GTK reads its environment.
 pub fn prefer_cpu_drawing_without_gpu() {
-    let set = cpu_drawing_env(has_render_node(Path::new("/dev/dri")), |name| {
-        std::env::var_os(name).is_some()
-    });
-    for (name, value) in set {
-        std::env::set_var(name, value);
-    }
+    apply(cpu_drawing_env(
+        has_render_node(Path::new("/dev/dri")),
+        in_env,
+    ));
 }
 
 #[cfg(test)]

@@ -15,6 +15,8 @@
 //! inherits them, so they are set before the window starts. A person who sets any of them
 //! keeps full control: then none is set.
 
+use crate::env_defaults::{apply, in_env, unless_chosen, Group};
+
 /// JavaScriptCore's options (as environment variables) and the values the app sets.
 pub const LEAN_ENGINE: [(&str, &str); 3] = [
     // The least a page may allocate between collections (bytes; the default is 32 MiB).
@@ -26,19 +28,13 @@ pub const LEAN_ENGINE: [(&str, &str); 3] = [
 ];
 
 /// The variables to set: all of [`LEAN_ENGINE`] unless the person set any of them.
-pub fn lean_engine_env(is_set: impl Fn(&str) -> bool) -> &'static [(&'static str, &'static str)] {
-    if LEAN_ENGINE.iter().any(|(name, _)| is_set(name)) {
-        &[]
-    } else {
-        &LEAN_ENGINE
-    }
+pub fn lean_engine_env(is_set: impl Fn(&str) -> bool) -> Group {
+    unless_chosen(&LEAN_ENGINE, is_set)
 }
 
 /// Sets the variables. Call first thing in `main`, before any thread starts.
 pub fn prefer_lean_engine() {
-    for (name, value) in lean_engine_env(|name| std::env::var_os(name).is_some()) {
-        std::env::set_var(name, value);
-    }
+    apply(lean_engine_env(in_env));
 }
 
 #[cfg(test)]

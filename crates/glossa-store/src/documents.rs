@@ -25,19 +25,25 @@ fn parse_meta(s: &str) -> FResult<serde_json::Map<String, serde_json::Value>> {
     serde_json::from_str(s).map_err(|e| Fail::corrupt("documents.meta", e))
 }
 
-/// The relations of the document with key `doc`, in creation order.
-fn relations_of(conn: &Connection, doc: i64) -> FResult<Vec<Relation>> {
+/// The relations that `condition` (an SQL condition on `r`, with one parameter) picks, in
+/// creation order.
+fn relations_where(conn: &Connection, condition: &str, param: i64) -> FResult<Vec<Relation>> {
     let sql = format!(
         "SELECT {RELATION_COLUMNS} FROM relations r JOIN authors a ON a.id = r.author
-         WHERE r.doc = ?1 ORDER BY r.id"
+         WHERE {condition} ORDER BY r.id"
     );
     let mut stmt = conn.prepare_cached(&sql)?;
-    let mut rows = stmt.query([doc])?;
+    let mut rows = stmt.query([param])?;
     let mut relations = Vec::new();
     while let Some(r) = rows.next()? {
         relations.push(relation_from_row(r)?);
     }
     Ok(relations)
+}
+
+/// The relations of the document with key `doc`, in creation order.
+fn relations_of(conn: &Connection, doc: i64) -> FResult<Vec<Relation>> {
+    relations_where(conn, "r.doc = ?1", doc)
 }
 
 /// Loads document `doc_id` at its current revision, without spans.
@@ -86,21 +92,8 @@ pub(crate) fn load_relation(
 }
 
 /// Relations that start or end at span `id`.
-pub(crate) fn relations_of_span(
-    conn: &Connection,
-    id: SpanId,
-) -> FResult<Vec<glossa_core::Relation>> {
-    let sql = format!(
-        "SELECT {RELATION_COLUMNS} FROM relations r JOIN authors a ON a.id = r.author
-         WHERE r.from_span = ?1 OR r.to_span = ?1 ORDER BY r.id"
-    );
-    let mut stmt = conn.prepare_cached(&sql)?;
-    let mut rows = stmt.query([id.0])?;
-    let mut out = Vec::new();
-    while let Some(r) = rows.next()? {
-        out.push(relation_from_row(r)?);
-    }
-    Ok(out)
+pub(crate) fn relations_of_span(conn: &Connection, id: SpanId) -> FResult<Vec<Relation>> {
+    relations_where(conn, "r.from_span = ?1 OR r.to_span = ?1", id.0)
 }
 
 impl Store {

@@ -3,7 +3,7 @@
 // interactive annotate screen (spans painted, the next frame drawn); creating one span from the
 // key press to painted and persisted (the backend call answered); and scrolling the text from
 // top to bottom (the longest frame). Prints JSON.
-import { bigDocument } from "./corpus.mjs";
+import { bigDocument, createTargets } from "./corpus.mjs";
 import { addedSpanPainted, painted, spansPainted, watchPainted } from "../shared/paint.mjs";
 import { dragSelect, nameAnnotator, start } from "../ui/chromium.mjs";
 
@@ -30,8 +30,7 @@ try {
     open.push((await page.evaluate(painted)) - t0);
 
     // One span: select a word, then time the key press to the repaint after the backend answered.
-    const at = text.indexOf(" Kyiv ", 5000);
-    const s = Array.from(text.slice(0, at + 1)).length;
+    const [s] = createTargets(text, 1);
     await dragSelect(page, text, s, s + 4);
     await page.getByTestId("label-picker").waitFor();
     // The clock starts when the key press reaches the page, and the page watches from then on

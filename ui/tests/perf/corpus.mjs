@@ -38,3 +38,17 @@ export function bigDocument({ bytes = 1_000_000, spans = 10_000, seed = 7, drop 
   }
   return { text, spans: out };
 }
+
+/**
+ * Where the benchmarks create spans: the code point starts of `count` words "Kyiv" near the top
+ * of `text` (from character 5,000, at least 200 characters apart), four code points each.
+ */
+export function createTargets(text, count) {
+  const out = [];
+  for (let from = 5000; out.length < count; ) {
+    const at = text.indexOf(" Kyiv ", from);
+    from = at + 200;
+    out.push(Array.from(text.slice(0, at + 1)).length);
+  }
+  return out;
+}

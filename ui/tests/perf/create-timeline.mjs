@@ -1,24 +1,22 @@
 // Developer tool: the frames around creating a span in the real window. For each create,
 // prints the marks (ms after the key press reached the page) and each animation frame's start
 // and the end of its drawing (task after the frame).
-import { bigProject } from "./big-project.mjs";
-import { dragSelect, launch } from "../e2e/driver.mjs";
+import { bigProject, selectForCreate } from "./big-project.mjs";
+import { createTargets } from "./corpus.mjs";
+import { launch } from "../e2e/driver.mjs";
+import { painted, spansPainted, watchPainted } from "../shared/paint.mjs";
 
 const { text, data } = bigProject({ spans: Number(process.env.SPANS ?? 10_000) });
 const s = await launch(data);
 const { browser } = s;
 try {
   await (await browser.$("button=big")).waitForExist({ timeout: 30000 });
+  await browser.execute(watchPainted(spansPainted));
   await (await browser.$("button=big")).click();
-  await browser.executeAsync(`const done = arguments[0]; const wait = () => performance.getEntriesByName("glossa:spans-painted").length ? done() : setTimeout(wait, 5); wait();`);
+  await browser.executeAsync(`const done = arguments[0]; ${painted}.then(done);`);
   await browser.pause(2000);
-  let from = 5000;
-  for (let k = 0; k < Number(process.env.CREATES ?? 10); k++) {
-    const at = text.indexOf(" Kyiv ", from);
-    from = at + 200;
-    const start = Array.from(text.slice(0, at + 1)).length;
-    await dragSelect(browser, text, start, start + 4);
-    await (await browser.$("[data-testid=label-picker]")).waitForExist({ timeout: 5000 });
+  for (const start of createTargets(text, Number(process.env.CREATES ?? 10))) {
+    await selectForCreate(browser, text, start);
     await browser.pause(Number(process.env.PAUSE ?? 300));
     await browser.execute(() => {
       performance.clearMarks();

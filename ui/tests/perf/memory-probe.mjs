@@ -3,8 +3,9 @@
 // at each stage. Env: SPANS, GLOSSA_APP, CREATES, CALLS, SCROLLS, SETTLE (ms to wait after
 // scrolling), UNREGISTER, CLEAR (see below).
 import { readFileSync } from "node:fs";
-import { bigProject } from "./big-project.mjs";
-import { app, dragSelect, launch } from "../e2e/driver.mjs";
+import { bigProject, selectForCreate } from "./big-project.mjs";
+import { createTargets } from "./corpus.mjs";
+import { app, launch } from "../e2e/driver.mjs";
 import { processTree } from "./processes.mjs";
 
 const { data, text } = bigProject({ spans: Number(process.env.SPANS ?? 10_000) });
@@ -50,12 +51,8 @@ try {
   await browser.pause(4000);
   report("annotate, big document open");
   // CREATES: that many spans made as a person does (select a word with the mouse, press 3).
-  for (let k = 0, from = 5000; k < Number(process.env.CREATES ?? 0); k++) {
-    const at = text.indexOf(" Kyiv ", from);
-    from = at + 200;
-    const start = Array.from(text.slice(0, at + 1)).length;
-    await dragSelect(browser, text, start, start + 4);
-    await (await browser.$("[data-testid=label-picker]")).waitForExist({ timeout: 5000 });
+  for (const start of createTargets(text, Number(process.env.CREATES ?? 0))) {
+    await selectForCreate(browser, text, start);
     await browser.keys("3");
     await browser.pause(300);
   }

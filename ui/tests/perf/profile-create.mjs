@@ -2,7 +2,7 @@
 // the 1 MB / 10,000-span document in headless Chromium with the mock backend; prints self time
 // by function. Build first: npm run build && npx vite build --config tests/ui/vite.mock.config.ts
 // (for readable names, build the UI with --minify false). Run: node tests/perf/profile-create.mjs
-import { bigDocument } from "./corpus.mjs";
+import { bigDocument, createTargets } from "./corpus.mjs";
 import { dragSelect, nameAnnotator, start } from "../ui/chromium.mjs";
 const { text, spans } = bigDocument();
 const chars = Array.from(text);
@@ -17,8 +17,7 @@ try {
   await nameAnnotator(page);
   await page.getByRole("button", { name: "big", exact: true }).click();
   await page.evaluate(async () => { while (!performance.getEntriesByName("glossa:spans-painted").length) await new Promise((r) => setTimeout(r, 5)); });
-  const at = text.indexOf(" Kyiv ", 5000);
-  const s = Array.from(text.slice(0, at + 1)).length;
+  const [s] = createTargets(text, 1);
   await dragSelect(page, text, s, s + 4);
   await page.getByTestId("label-picker").waitFor();
   const client = await page.context().newCDPSession(page);

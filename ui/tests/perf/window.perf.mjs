@@ -9,10 +9,11 @@
 // "Painted" is the task after the next animation frame (the frame has been drawn); cold start
 // runs from the app's process start (/proc) to the first screen painted with its data.
 // Set GLOSSA_APP / GLOSSA_CLI to the release binaries for representative figures.
-import { bigProject } from "./big-project.mjs";
+import { bigProject, selectForCreate } from "./big-project.mjs";
+import { createTargets } from "./corpus.mjs";
 import { addedSpanPainted, afterNextPaint, painted, spansPainted, watchPainted } from "../shared/paint.mjs";
 import { pssByProcess, startedAt, treePss } from "./processes.mjs";
-import { app, dragSelect, glossa, launch } from "../e2e/driver.mjs";
+import { app, glossa, launch } from "../e2e/driver.mjs";
 
 const RUNS = Number(process.env.RUNS ?? 3);
 const CREATES = 5; // spans created per run
@@ -46,13 +47,8 @@ for (let run = 0; run < RUNS; run++) {
     memoryOpen.push(treePss(app) / 1024);
     byProcess.push({ open: pssByProcess(app) });
     // Five spans, each on a word near the top: select it with the mouse, press the label's key.
-    let from = 5000;
-    for (let k = 0; k < CREATES; k++) {
-      const at = text.indexOf(" Kyiv ", from);
-      from = at + 200;
-      const start = Array.from(text.slice(0, at + 1)).length;
-      await dragSelect(browser, text, start, start + 4);
-      await (await browser.$("[data-testid=label-picker]")).waitForExist({ timeout: 5000 });
+    for (const start of createTargets(text, CREATES)) {
+      await selectForCreate(browser, text, start);
       // The clock starts when the key press reaches the page (not when the driver sends it),
       // and the page watches from then on for the frame drawn with the new span.
       await browser.execute(`performance.clearMarks(); window.__t0 = undefined; window.__painted = undefined;
