@@ -90,8 +90,8 @@ fn v1_file_upgrades_to_the_fresh_schema() {
         migrations::latest_version()
     );
     let view = store.document_view("tricky").unwrap();
-    assert_eq!(view.spans.len(), 3);
-    assert_eq!(view.relations.len(), 1);
+    assert_eq!(view.spans.len(), 7);
+    assert_eq!(view.relations.len(), 2);
     drop(store);
     let (_dir2, fresh) = temp();
     drop(Store::create(&fresh, "fresh", &Schema::news_default()).unwrap());
@@ -110,7 +110,42 @@ fn write_v1_fixture() {
     );
     let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/v1.glossa");
     let _ = std::fs::remove_file(&fixture);
-    let store = with_doc(&fixture);
+    let mut store = with_doc(&fixture);
+    // A history to carry over: alice's creates, an update, a relation, a status change, a
+    // delete, and an undo of that delete (an undone operation and its `undo` record), and
+    // bob's create on his own layer.
+    let kyiv = store
+        .create_span("alice", &new_span(&store, 77, 81, "GPE"))
+        .unwrap();
+    let claim = store
+        .create_span("alice", &new_span(&store, 194, 226, "CLAIM"))
+        .unwrap();
+    let person = store
+        .create_span("alice", &new_span(&store, 126, 136, "PERSON"))
+        .unwrap();
+    store
+        .create_relation(
+            "alice",
+            &NewRelation {
+                from: claim.id,
+                to: person.id,
+                label: "ATTRIBUTED_TO".into(),
+            },
+        )
+        .unwrap();
+    let mut edited = claim.clone();
+    edited
+        .attrs
+        .insert("checkworthiness".into(), serde_json::json!("CFS"));
+    store.update_span("alice", &edited).unwrap();
+    store
+        .set_status("alice", "tricky", DocStatus::InProgress)
+        .unwrap();
+    store.delete_span("alice", kyiv.id).unwrap();
+    store.undo("alice").unwrap().unwrap();
+    let mut bobs = new_span(&store, 13, 16, "PERSON");
+    bobs.layer = "bob".into();
+    store.create_span("bob", &bobs).unwrap();
     store
         .conn
         .pragma_update(None, "journal_mode", "DELETE")
