@@ -9,11 +9,11 @@ use glossa_api::core::{
     SpanId,
 };
 use glossa_api::{
-    AddSpan, ApiResult, ExportOptions, ExportReport, ImportOptions, ImportProgress, ImportReport,
-    Project, ProjectInfo, Session, SpanPatch, Stats,
+    AddSpan, ApiResult, ErrorCode, ExportOptions, ExportReport, ImportOptions, ImportProgress,
+    ImportReport, Project, ProjectInfo, Session, SpanPatch, Stats, UndoOutcome,
 };
 use tauri::ipc::Channel;
-use tauri::State;
+use tauri::{AppHandle, Emitter, State};
 
 use crate::state::AppState;
 
@@ -93,53 +93,88 @@ pub async fn get_span(state: State<'_, AppState>, id: SpanId) -> ApiResult<Span>
 
 /// Adds a span as the current annotator.
 #[tauri::command]
-pub async fn add_span(state: State<'_, AppState>, req: AddSpan) -> ApiResult<Span> {
-    state.as_author(|p, a| p.add_span(a, &req))
+pub async fn add_span(app: AppHandle, state: State<'_, AppState>, req: AddSpan) -> ApiResult<Span> {
+    reload_if_stale(&app, state.as_author(|p, a| p.add_span(a, &req)))
 }
 
-/// Changes a span.
+/// Changes a span, made on revision `revision` of its document.
 #[tauri::command]
 pub async fn update_span(
+    app: AppHandle,
     state: State<'_, AppState>,
     id: SpanId,
+    revision: u32,
     patch: SpanPatch,
 ) -> ApiResult<Span> {
-    state.as_author(|p, a| p.update_span(a, id, &patch))
+    reload_if_stale(
+        &app,
+        state.as_author(|p, a| p.update_span(a, id, revision, &patch)),
+    )
 }
 
 /// Deletes a span and its relations.
 #[tauri::command]
-pub async fn delete_span(state: State<'_, AppState>, id: SpanId) -> ApiResult<Span> {
-    state.as_author(|p, a| p.delete_span(a, id))
+pub async fn delete_span(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    id: SpanId,
+    revision: u32,
+) -> ApiResult<Span> {
+    reload_if_stale(&app, state.as_author(|p, a| p.delete_span(a, id, revision)))
 }
 
 /// Links two spans.
 #[tauri::command]
 pub async fn add_relation(
+    app: AppHandle,
     state: State<'_, AppState>,
     from: SpanId,
     to: SpanId,
     label: String,
+    revision: u32,
 ) -> ApiResult<Relation> {
-    state.as_author(|p, a| p.add_relation(a, from, to, &label))
+    reload_if_stale(
+        &app,
+        state.as_author(|p, a| p.add_relation(a, from, to, &label, revision)),
+    )
 }
 
 /// Deletes a relation.
 #[tauri::command]
-pub async fn delete_relation(state: State<'_, AppState>, id: RelationId) -> ApiResult<Relation> {
-    state.as_author(|p, a| p.delete_relation(a, id))
+pub async fn delete_relation(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    id: RelationId,
+    revision: u32,
+) -> ApiResult<Relation> {
+    reload_if_stale(
+        &app,
+        state.as_author(|p, a| p.delete_relation(a, id, revision)),
+    )
 }
 
-/// Undoes the annotator's latest edit.
+/// Undoes the annotator's latest edit of a document.
 #[tauri::command]
-pub async fn undo(state: State<'_, AppState>) -> ApiResult<Option<Operation>> {
-    state.as_author(|p, a| p.undo(a))
+pub async fn undo(state: State<'_, AppState>, doc_id: String) -> ApiResult<UndoOutcome> {
+    state.as_author(|p, a| p.undo(a, &doc_id))
 }
 
-/// Redoes the annotator's latest undone edit.
+/// Redoes the annotator's latest undone edit of a document.
 #[tauri::command]
-pub async fn redo(state: State<'_, AppState>) -> ApiResult<Option<Operation>> {
-    state.as_author(|p, a| p.redo(a))
+pub async fn redo(state: State<'_, AppState>, doc_id: String) -> ApiResult<Option<Operation>> {
+    state.as_author(|p, a| p.redo(a, &doc_id))
+}
+
+/// Tells the window, with a `document-changed` event, that an edit was refused because the
+/// document's text changed under it, so the window reloads the document.
+fn reload_if_stale<T>(app: &AppHandle, result: ApiResult<T>) -> ApiResult<T> {
+    if let Err(e) = &result {
+        if e.code == ErrorCode::Stale {
+            // The window closing meanwhile is no reason to fail the command.
+            drop(app.emit("document-changed", e));
+        }
+    }
+    result
 }
 
 /// Sets a document's status.

@@ -4,11 +4,12 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use glossa_core::rules::{check_relation_layers, may_write_layer, overlap_conflict, Extent};
 use glossa_core::schema::check_bounds;
 use glossa_core::{Attrs, DocStatus, Layer, Operation, Relation, RelationId, Span, SpanId};
-use glossa_store::{NewRelation, NewSpan};
+use glossa_store::{NewRelation, NewSpan, UndoOutcome};
 
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, ErrorCode};
 use crate::project::Project;
 
 /// A span to add. Offsets are code points.
@@ -16,6 +17,8 @@ use crate::project::Project;
 pub struct AddSpan {
     /// The document.
     pub doc_id: String,
+    /// The revision of the document's text the offsets refer to (the one on screen).
+    pub revision: u32,
     /// Start (code points).
     pub start: usize,
     /// End (code points).
@@ -61,16 +64,20 @@ impl Project {
     /// Adds a span as `author`.
     pub fn add_span(&mut self, author: &str, req: &AddSpan) -> ApiResult<Span> {
         check_author(author)?;
+        let layer = req
+            .layer
+            .clone()
+            .unwrap_or_else(|| Layer::Annotator(author.to_string()).into());
+        self.check_layer(author, &layer)?;
         let (revision, text) = self.current_text(&req.doc_id)?;
+        if revision != req.revision {
+            return Err(stale(&req.doc_id, revision));
+        }
         let index = text.index();
         let (start, end) =
             check_bounds(as_i64(req.start), as_i64(req.end), index.len_codepoints())?;
         let quote = index.slice(start, end)?.to_string();
         self.schema.check_span(&req.label, &req.attrs)?;
-        let layer = req
-            .layer
-            .clone()
-            .unwrap_or_else(|| Layer::Annotator(author.to_string()).into());
         self.check_overlap(&req.doc_id, &layer, start, end, None)?;
         let new = NewSpan {
             doc_id: req.doc_id.clone(),
@@ -101,11 +108,17 @@ impl Project {
             return Ok(());
         }
         let view = self.store.document_view(doc_id)?;
-        match view
-            .spans
-            .iter()
-            .find(|s| Some(s.id) != except && s.layer == layer && s.start < end && start < s.end)
-        {
+        let others = view.spans.iter().filter(|s| Some(s.id) != except).map(|s| {
+            (
+                Extent {
+                    layer: &s.layer,
+                    start: s.start,
+                    end: s.end,
+                },
+                s,
+            )
+        });
+        match overlap_conflict(false, Extent { layer, start, end }, others) {
             Some(s) => Err(ApiError::invalid(format!(
                 "[{start}, {end}) overlaps {} {:?} [{}, {}), and the schema forbids overlapping spans",
                 s.label, s.text, s.start, s.end
@@ -114,10 +127,47 @@ impl Project {
         }
     }
 
+    /// Refuses an edit of `layer` by `author` unless their role allows it: annotators write
+    /// their own layer, reviewers also `gold`.
+    pub(crate) fn check_layer(&self, author: &str, layer: &str) -> ApiResult<()> {
+        let role = self.store.author_role(author)?.unwrap_or_default();
+        if may_write_layer(author, role, layer) {
+            return Ok(());
+        }
+        let why = if layer == glossa_core::GOLD_LAYER {
+            "writing gold needs the reviewer role (glossa authors PROJECT --add NAME --role reviewer)"
+        } else {
+            "each annotator writes only their own layer"
+        };
+        Err(ApiError::new(
+            ErrorCode::Forbidden,
+            format!("{author} ({role}) may not change the {layer} layer: {why}"),
+        ))
+    }
+
+    /// Refuses an edit made against revision `revision` of document `doc_id` when the
+    /// document has moved on.
+    fn check_revision(&self, doc_id: &str, revision: u32) -> ApiResult<()> {
+        let current = self.store.document_revision(doc_id)?;
+        if current == revision {
+            Ok(())
+        } else {
+            Err(stale(doc_id, current))
+        }
+    }
+
     /// Changes a span as `author`.
-    pub fn update_span(&mut self, author: &str, id: SpanId, patch: &SpanPatch) -> ApiResult<Span> {
+    pub fn update_span(
+        &mut self,
+        author: &str,
+        id: SpanId,
+        revision: u32,
+        patch: &SpanPatch,
+    ) -> ApiResult<Span> {
         check_author(author)?;
         let mut span = self.store.span(id)?;
+        self.check_layer(author, &span.layer)?;
+        self.check_revision(&span.doc_id, revision)?;
         if let Some(label) = &patch.label {
             span.label = label.clone();
         }
@@ -166,8 +216,11 @@ impl Project {
     }
 
     /// Deletes a span and its relations as `author`.
-    pub fn delete_span(&mut self, author: &str, id: SpanId) -> ApiResult<Span> {
+    pub fn delete_span(&mut self, author: &str, id: SpanId, revision: u32) -> ApiResult<Span> {
         check_author(author)?;
+        let span = self.store.span(id)?;
+        self.check_layer(author, &span.layer)?;
+        self.check_revision(&span.doc_id, revision)?;
         Ok(self.store.delete_span(author, id)?)
     }
 
@@ -178,9 +231,12 @@ impl Project {
         from: SpanId,
         to: SpanId,
         label: &str,
+        revision: u32,
     ) -> ApiResult<Relation> {
         check_author(author)?;
         let (a, b) = (self.store.span(from)?, self.store.span(to)?);
+        self.check_layer(author, &a.layer)?;
+        self.check_revision(&a.doc_id, revision)?;
         if from == to {
             return Err(ApiError::invalid("a relation needs two different spans"));
         }
@@ -189,12 +245,7 @@ impl Project {
                 "a relation must link spans of one document",
             ));
         }
-        if a.layer != b.layer {
-            return Err(ApiError::invalid(format!(
-                "a relation must link spans of one layer (these are in {} and {})",
-                a.layer, b.layer
-            )));
-        }
+        check_relation_layers(&a.layer, &b.layer)?;
         self.schema.check_relation(label, &a.label, &b.label)?;
         Ok(self.store.create_relation(
             author,
@@ -207,8 +258,17 @@ impl Project {
     }
 
     /// Deletes a relation as `author`.
-    pub fn delete_relation(&mut self, author: &str, id: RelationId) -> ApiResult<Relation> {
+    pub fn delete_relation(
+        &mut self,
+        author: &str,
+        id: RelationId,
+        revision: u32,
+    ) -> ApiResult<Relation> {
         check_author(author)?;
+        let relation = self.store.relation(id)?;
+        let from = self.store.span(relation.from)?;
+        self.check_layer(author, &from.layer)?;
+        self.check_revision(&from.doc_id, revision)?;
         Ok(self.store.delete_relation(author, id)?)
     }
 
@@ -218,15 +278,25 @@ impl Project {
         Ok(self.store.set_status(author, doc_id, status)?)
     }
 
-    /// Undoes `author`'s latest edit; `None` when there is nothing to undo.
-    pub fn undo(&mut self, author: &str) -> ApiResult<Option<Operation>> {
-        Ok(self.store.undo(author)?)
+    /// Undoes `author`'s latest edit of document `doc_id`, skipping (and reporting) edits
+    /// that someone changed since.
+    pub fn undo(&mut self, author: &str, doc_id: &str) -> ApiResult<UndoOutcome> {
+        Ok(self.store.undo(author, doc_id)?)
     }
 
-    /// Redoes `author`'s most recently undone edit; `None` when there is nothing to redo.
-    pub fn redo(&mut self, author: &str) -> ApiResult<Option<Operation>> {
-        Ok(self.store.redo(author)?)
+    /// Redoes `author`'s most recently undone edit of document `doc_id`; `None` when there is
+    /// nothing to redo.
+    pub fn redo(&mut self, author: &str, doc_id: &str) -> ApiResult<Option<Operation>> {
+        Ok(self.store.redo(author, doc_id)?)
     }
+}
+
+/// The answer to an edit made on a revision the document has left.
+fn stale(doc_id: &str, current: u32) -> ApiError {
+    ApiError::new(
+        ErrorCode::Stale,
+        format!("document {doc_id:?} changed (it is now at revision {current}); reloaded, make the edit again"),
+    )
 }
 
 /// Refuses a blank author name or the reserved `gold`.
@@ -236,10 +306,10 @@ pub(crate) fn check_author(author: &str) -> ApiResult<()> {
             "author {author:?} is blank or padded"
         )));
     }
-    if author == glossa_core::GOLD_LAYER {
-        return Err(ApiError::invalid(
-            "\"gold\" is the adjudicated layer, not an author name",
-        ));
+    if author == glossa_core::GOLD_LAYER || author == glossa_core::SYSTEM_AUTHOR {
+        return Err(ApiError::invalid(format!(
+            "{author:?} is reserved (the gold layer, or Glossa itself), not an author name"
+        )));
     }
     Ok(())
 }

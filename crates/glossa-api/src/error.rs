@@ -19,8 +19,14 @@ pub enum ErrorCode {
     Conflict,
     /// The file exists already.
     AlreadyExists,
-    /// The file is not a Glossa project.
+    /// The file is not a Glossa project (or one made by a newer Glossa).
     NotAProject,
+    /// An edit made on a revision of the document that is no longer current: reload it.
+    Stale,
+    /// Another program holds the project's write lock (a long import): try again later.
+    Busy,
+    /// The author's role does not allow the change (another's layer, or gold).
+    Forbidden,
     /// The file system failed.
     Io,
     /// Anything else: a bug or a corrupt project.
@@ -56,7 +62,9 @@ impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
         let code = match &e.kind {
             StoreErrorKind::NotFound(_) => ErrorCode::NotFound,
-            StoreErrorKind::NotAProject(_) => ErrorCode::NotAProject,
+            StoreErrorKind::NotAProject(_) | StoreErrorKind::Newer { .. } => ErrorCode::NotAProject,
+            StoreErrorKind::Stale { .. } => ErrorCode::Stale,
+            StoreErrorKind::Busy => ErrorCode::Busy,
             StoreErrorKind::AlreadyExists => ErrorCode::AlreadyExists,
             StoreErrorKind::Conflict(_) | StoreErrorKind::DuplicateDocument(_) => {
                 ErrorCode::Conflict

@@ -24,4 +24,4 @@ pub use project::{Project, ProjectInfo};
 pub use settings::{Session, Settings};
 
 pub use glossa_core as core;
-pub use glossa_store::{ImportCounts, Stats};
+pub use glossa_store::{ImportCounts, SkippedOperation, Stats, UndoOutcome};

@@ -32,6 +32,7 @@ fn export_string(p: &Project) -> String {
 fn add(doc: &str, start: usize, end: usize, label: &str) -> AddSpan {
     AddSpan {
         doc_id: doc.into(),
+        revision: 1,
         start,
         end,
         label: label.into(),
@@ -97,7 +98,25 @@ fn span_edits_use_the_current_revision_after_an_update() {
         ..ImportOptions::default()
     };
     p.import(&[file], &update, &mut |_| {}).unwrap();
-    let second = p.add_span("alice", &add("notes", 0, 6, "ORG")).unwrap();
+    // The window still shows revision 1: its edit is refused as stale, nothing is stored.
+    let stale = p.add_span("alice", &add("notes", 0, 6, "ORG")).unwrap_err();
+    assert_eq!(stale.code, ErrorCode::Stale);
+    assert!(stale.message.contains("changed"), "{stale}");
+    assert_eq!(p.document("notes").unwrap().spans.len(), 0);
+    // "Alpha" is gone from the text: its span stays on revision 1, orphaned.
+    assert_eq!(
+        p.span(first.id).unwrap().anchor,
+        glossa_api::core::AnchorState::Orphaned
+    );
+    let second = p
+        .add_span(
+            "alice",
+            &AddSpan {
+                revision: 2,
+                ..add("notes", 0, 6, "ORG")
+            },
+        )
+        .unwrap();
     assert_eq!((second.text.as_str(), second.revision), ("Delta,", 2));
     let patch = SpanPatch {
         label: None,
@@ -107,11 +126,17 @@ fn span_edits_use_the_current_revision_after_an_update() {
         end: Some(11),
     };
     assert_eq!(
-        p.update_span("alice", second.id, &patch).unwrap().text,
+        p.update_span("alice", second.id, 1, &patch)
+            .unwrap_err()
+            .code,
+        ErrorCode::Stale
+    );
+    assert_eq!(
+        p.update_span("alice", second.id, 2, &patch).unwrap().text,
         "beta"
     );
     // A span of the old revision keeps its bounds.
-    let err = p.update_span("alice", first.id, &patch).unwrap_err();
+    let err = p.update_span("alice", first.id, 2, &patch).unwrap_err();
     assert_eq!(err.code, ErrorCode::Conflict);
 }
 
@@ -145,17 +170,17 @@ fn edits_are_checked_against_schema_and_text() {
         .add_span("alice", &add("tricky", 126, 136, "PERSON"))
         .unwrap();
     let e = p
-        .add_relation("alice", claim.id, date.id, "ATTRIBUTED_TO")
+        .add_relation("alice", claim.id, date.id, "ATTRIBUTED_TO", 1)
         .unwrap_err();
     assert_eq!(
         e.message,
         "field to: ATTRIBUTED_TO cannot point to a DATE span; allowed: PERSON | ORG"
     );
     let rel = p
-        .add_relation("alice", claim.id, person.id, "ATTRIBUTED_TO")
+        .add_relation("alice", claim.id, person.id, "ATTRIBUTED_TO", 1)
         .unwrap();
     let e = p
-        .add_relation("alice", claim.id, person.id, "ATTRIBUTED_TO")
+        .add_relation("alice", claim.id, person.id, "ATTRIBUTED_TO", 1)
         .unwrap_err();
     assert_eq!(e.code, ErrorCode::Conflict);
     // Relabelling the source to a DATE would break the relation: refused.
@@ -163,7 +188,7 @@ fn edits_are_checked_against_schema_and_text() {
         label: Some("DATE".into()),
         ..SpanPatch::default()
     };
-    assert!(p.update_span("alice", person.id, &patch).is_err());
+    assert!(p.update_span("alice", person.id, 1, &patch).is_err());
     // Gold spans and alice's spans cannot be linked.
     let gold_person = p
         .document("kursk-dprk-pows")
@@ -173,13 +198,13 @@ fn edits_are_checked_against_schema_and_text() {
         .find(|s| s.label == "PERSON")
         .unwrap();
     let e = p
-        .add_relation("alice", claim.id, gold_person.id, "ATTRIBUTED_TO")
+        .add_relation("alice", claim.id, gold_person.id, "ATTRIBUTED_TO", 1)
         .unwrap_err();
     assert!(
         e.message.contains("one document") || e.message.contains("one layer"),
         "{e}"
     );
-    p.delete_relation("alice", rel.id).unwrap();
+    p.delete_relation("alice", rel.id, 1).unwrap();
     let attrs: Attrs = [("checkworthiness".to_string(), serde_json::json!("CFS"))].into();
     let patch = SpanPatch {
         attrs: Some(attrs),
@@ -187,7 +212,7 @@ fn edits_are_checked_against_schema_and_text() {
         end: Some(225),
         ..SpanPatch::default()
     };
-    let updated = p.update_span("alice", claim.id, &patch).unwrap();
+    let updated = p.update_span("alice", claim.id, 1, &patch).unwrap();
     assert_eq!(updated.text, "500 soldiers crossed the border");
     assert_eq!(updated.note.as_deref(), Some("check ISW"));
 }
@@ -202,6 +227,7 @@ fn undo_and_redo_through_the_api_survive_reopening() {
     p.update_span(
         "alice",
         s.id,
+        1,
         &SpanPatch {
             label: Some("LOC".into()),
             ..SpanPatch::default()
@@ -214,17 +240,17 @@ fn undo_and_redo_through_the_api_survive_reopening() {
 
     let mut p = Project::open(&path).unwrap();
     for _ in 0..3 {
-        p.undo("alice").unwrap().unwrap();
+        p.undo("alice", "tricky").unwrap().operation.unwrap();
     }
-    assert!(p.undo("alice").unwrap().is_none());
+    assert!(p.undo("alice", "tricky").unwrap().operation.is_none());
     assert_eq!(export_string(&p), before);
     drop(p);
 
     let mut p = Project::open(&path).unwrap();
     for _ in 0..3 {
-        p.redo("alice").unwrap().unwrap();
+        p.redo("alice", "tricky").unwrap().unwrap();
     }
-    assert!(p.redo("alice").unwrap().is_none());
+    assert!(p.redo("alice", "tricky").unwrap().is_none());
     assert_eq!(export_string(&p), after);
     assert_eq!(p.span(s.id).unwrap().label, "LOC");
 }

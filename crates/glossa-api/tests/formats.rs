@@ -410,6 +410,7 @@ fn a_schema_that_forbids_overlaps_refuses_overlapping_edits() {
         .unwrap();
     let span = |start, end| glossa_api::AddSpan {
         doc_id: "d".into(),
+        revision: 1,
         start,
         end,
         label: "PERSON".into(),

@@ -227,6 +227,8 @@ fn main() -> Result<()> {
         let start = rng.usize(..args.chars / 2);
         let req = AddSpan {
             doc_id: id.clone(),
+            // Imported once, never updated: every document is at its first revision.
+            revision: 1,
             start,
             end: start + 1 + rng.usize(..20),
             label: "ORG".into(),

@@ -8,16 +8,19 @@ pub mod error;
 pub mod model;
 pub mod offsets;
 pub mod quote;
+pub mod reanchor;
 pub mod record;
+pub mod rules;
 pub mod schema;
 
 pub use error::{CoreError, CoreErrorKind};
 pub use model::{
-    Attrs, Author, DocStatus, Document, DocumentSummary, DocumentView, Layer, MarkedDocument,
-    OpKind, Operation, Relation, RelationId, Revision, Span, SpanId, SpanMark, SpanMarks,
-    GOLD_LAYER,
+    AnchorState, Attrs, Author, DocStatus, Document, DocumentSummary, DocumentView, Layer,
+    MarkedDocument, OpKind, Operation, Relation, RelationId, Revision, Role, Span, SpanId,
+    SpanMark, SpanMarks, GOLD_LAYER, SYSTEM_AUTHOR,
 };
 pub use offsets::{ForwardSlicer, IndexedText, OffsetIndex};
-pub use quote::{anchor, QuoteSelector, QUOTE_CONTEXT};
+pub use quote::{QuoteSelector, QUOTE_CONTEXT};
+pub use reanchor::{Placement, Reanchor};
 pub use record::{AnnotatedDocument, CheckedDocument, RelationRecord, SpanRecord};
 pub use schema::{ArgConstraint, AttrKind, AttributeDef, LabelDef, LabelKind, RelationDef, Schema};

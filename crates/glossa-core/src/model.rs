@@ -151,11 +151,112 @@ pub struct Revision {
     pub chars: usize,
 }
 
+/// What an author may do. Annotators write their own layer; reviewers also write `gold`;
+/// the system author records what Glossa did by itself (re-anchoring).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// Writes their own layer.
+    #[default]
+    Annotator,
+    /// Writes their own layer and `gold`.
+    Reviewer,
+    /// Glossa itself (re-anchoring after a text change).
+    System,
+}
+
+impl Role {
+    /// The name used in files and the database.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Annotator => "annotator",
+            Self::Reviewer => "reviewer",
+            Self::System => "system",
+        }
+    }
+
+    /// Parses [`Role::as_str`]'s names.
+    pub fn parse(s: &str) -> Option<Self> {
+        [Self::Annotator, Self::Reviewer, Self::System]
+            .into_iter()
+            .find(|r| r.as_str() == s)
+    }
+}
+
+impl fmt::Display for Role {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The name of the system author, who records re-anchoring.
+pub const SYSTEM_AUTHOR: &str = "glossa:system";
+
+/// How sure Glossa is that a span sits on the words it was made on, after the text changed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum AnchorState {
+    /// Made on this text, or carried through a text change with its words and their
+    /// context unchanged.
+    #[default]
+    Exact,
+    /// Its words were found unchanged elsewhere (a moved paragraph), by a unique match of
+    /// their text and context.
+    Moved,
+    /// Placed by a guess (its words changed, or they occur several times alike): to re-check.
+    Fuzzy,
+    /// Its words are gone; it stays on the revision it was made on: to re-check.
+    Orphaned,
+    /// A person checked it after re-anchoring.
+    Confirmed,
+}
+
+impl AnchorState {
+    /// The name used in files and the database.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Exact => "exact",
+            Self::Moved => "moved",
+            Self::Fuzzy => "fuzzy",
+            Self::Orphaned => "orphaned",
+            Self::Confirmed => "confirmed",
+        }
+    }
+
+    /// Parses [`AnchorState::as_str`]'s names.
+    pub fn parse(s: &str) -> Option<Self> {
+        [
+            Self::Exact,
+            Self::Moved,
+            Self::Fuzzy,
+            Self::Orphaned,
+            Self::Confirmed,
+        ]
+        .into_iter()
+        .find(|a| a.as_str() == s)
+    }
+
+    /// Whether a person should look at it (fuzzy or orphaned).
+    pub fn needs_recheck(self) -> bool {
+        matches!(self, Self::Fuzzy | Self::Orphaned)
+    }
+}
+
+impl fmt::Display for AnchorState {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// A named person who annotates; their layer carries their name.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct Author {
-    /// The name, unique in a project.
+    /// The global id, the same in every copy of the project.
+    pub uid: String,
+    /// The display name, unique in a project.
     pub name: String,
+    /// What they may write.
+    pub role: Role,
     /// When they first appeared in the project (RFC 3339).
     pub created: String,
 }
@@ -251,8 +352,11 @@ pub struct SpanMark(
 /// A labeled range of a document's text.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct Span {
-    /// Internal id.
+    /// Internal id (this copy's handle for it).
     pub id: SpanId,
+    /// The global id, the same in every copy of the project and stable through edits,
+    /// re-anchoring, undo and export.
+    pub gid: String,
     /// User-visible id, unique within the document (`e0`, `c22`, `s17`).
     pub uid: String,
     /// The document's id.
@@ -280,13 +384,19 @@ pub struct Span {
     /// The covered text (its quote selector's `exact`; the prefix and suffix follow from the
     /// revision's text, which never changes).
     pub text: String,
+    /// How sure Glossa is that it sits on its words after a text change.
+    pub anchor: AnchorState,
+    /// The anchoring's confidence, from 0 to 1 (1 for exact).
+    pub confidence: f64,
 }
 
 /// A labeled link from one span to another.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct Relation {
-    /// Internal id.
+    /// Internal id (this copy's handle for it).
     pub id: RelationId,
+    /// The global id, the same in every copy of the project.
+    pub gid: String,
     /// The source span (for ATTRIBUTED_TO, the claim).
     pub from: SpanId,
     /// The target span.
@@ -317,6 +427,8 @@ pub enum OpKind {
     SetStatus,
     /// Documents were imported.
     Import,
+    /// Spans were carried to a document's new revision (by the system author).
+    Reanchor,
     /// An earlier operation was undone.
     Undo,
     /// An undone operation was redone.
@@ -334,6 +446,7 @@ impl OpKind {
             Self::DeleteRelation => "delete_relation",
             Self::SetStatus => "set_status",
             Self::Import => "import",
+            Self::Reanchor => "reanchor",
             Self::Undo => "undo",
             Self::Redo => "redo",
         }
@@ -349,6 +462,7 @@ impl OpKind {
             Self::DeleteRelation,
             Self::SetStatus,
             Self::Import,
+            Self::Reanchor,
             Self::Undo,
             Self::Redo,
         ]

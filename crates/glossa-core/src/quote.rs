@@ -1,6 +1,6 @@
-//! Quote selectors and re-anchoring, after the W3C `TextQuoteSelector` and the Hypothesis
-//! client: a span remembers its exact text and some context so it can be found again when the
-//! document's text changes.
+//! Quote selectors, after the W3C `TextQuoteSelector` and the Hypothesis client: a span's
+//! exact text with some context, so it can be found again when the document's text changes
+//! (see [`crate::reanchor`]).
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -43,47 +43,6 @@ impl QuoteSelector {
     }
 }
 
-/// Finds `quote` in `text` again and returns its code point range, or `None` when the exact
-/// text no longer occurs. Among several occurrences it prefers the one whose surrounding text
-/// agrees most with the quote's prefix and suffix, then the one nearest `hint_start` (the
-/// span's old start).
-pub fn anchor(quote: &QuoteSelector, hint_start: usize, text: &str) -> Option<(usize, usize)> {
-    if quote.exact.is_empty() {
-        return None;
-    }
-    let index = OffsetIndex::new(text);
-    let exact_len = quote.exact.chars().count();
-    let mut best: Option<((usize, usize), (usize, usize))> = None; // (score, -distance), range
-    for (byte, _) in text.match_indices(quote.exact.as_str()) {
-        let before = &text[..byte];
-        let after = &text[byte + quote.exact.len()..];
-        let prefix_agree = before
-            .chars()
-            .rev()
-            .zip(quote.prefix.chars().rev())
-            .take_while(|(a, b)| a == b)
-            .count();
-        let suffix_agree = after
-            .chars()
-            .zip(quote.suffix.chars())
-            .take_while(|(a, b)| a == b)
-            .count();
-        let Ok(start) = index.byte_to_cp(byte) else {
-            continue;
-        };
-        let score = prefix_agree + suffix_agree;
-        let distance = start.abs_diff(hint_start);
-        let better = match best {
-            None => true,
-            Some(((s, d), _)) => score > s || (score == s && distance < d),
-        };
-        if better {
-            best = Some(((score, distance), (start, start + exact_len)));
-        }
-    }
-    best.map(|(_, range)| range)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -103,27 +62,5 @@ mod tests {
         assert_eq!((start.exact.as_str(), start.prefix.as_str()), ("Kim", ""));
         let n = idx.len_codepoints();
         assert_eq!(QuoteSelector::new(&idx, n - 2, n).unwrap().suffix, "");
-    }
-
-    #[test]
-    fn reanchors_after_an_edit_before_the_span() {
-        let idx = OffsetIndex::new(TRICKY);
-        let q = QuoteSelector::new(&idx, 240, 250).unwrap();
-        assert_eq!(q.exact, "Zelenskyy\u{301}");
-        let edited = TRICKY.replacen("Kim Jong Un", "Chairman Kim Jong Un", 1);
-        let (s, e) = anchor(&q, 240, &edited).unwrap();
-        assert_eq!((s, e), (249, 259));
-        let edited_idx = OffsetIndex::new(&edited);
-        assert_eq!(edited_idx.slice(s, e).unwrap(), q.exact);
-    }
-
-    #[test]
-    fn prefers_matching_context_over_nearness() {
-        let text = "NATO said. Later NATO said again.";
-        let idx = OffsetIndex::new(text);
-        let q = QuoteSelector::new(&idx, 17, 21).unwrap();
-        let edited = "Intro. NATO said. Later NATO said again.";
-        assert_eq!(anchor(&q, 0, edited), Some((24, 28)));
-        assert_eq!(anchor(&q, 0, "nothing here"), None);
     }
 }

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::{CoreError, CoreErrorKind};
 use crate::model::{Attrs, DocStatus};
 use crate::offsets::OffsetIndex;
+use crate::rules::{check_relation_layers, overlaps};
 use crate::schema::{check_bounds, Schema};
 
 /// A document and its spans and relations, as read from or written to a file.
@@ -185,7 +186,7 @@ impl AnnotatedDocument {
             let s = &self.spans[i];
             if let Some(p) = prev
                 .map(|p| &self.spans[p])
-                .filter(|p| p.layer == s.layer && s.start < p.end)
+                .filter(|p| p.layer == s.layer && overlaps(p.start, p.end, s.start, s.end))
             {
                 return Err(CoreError::at(
                     format!("spans[{i}]"),
@@ -260,16 +261,11 @@ impl AnnotatedDocument {
             schema
                 .check_relation(&rel.label, &from.label, &to.label)
                 .map_err(|e| e.within(&at))?;
-            if from.layer != to.layer {
-                return Err(CoreError::at(
-                    &at,
-                    CoreErrorKind::Invalid(format!(
-                        "relation links spans of different layers ({} and {})",
-                        from.layer.as_deref().unwrap_or("default"),
-                        to.layer.as_deref().unwrap_or("default")
-                    )),
-                ));
-            }
+            check_relation_layers(
+                from.layer.as_deref().unwrap_or("default"),
+                to.layer.as_deref().unwrap_or("default"),
+            )
+            .map_err(|e| e.within(&at))?;
             if !seen.insert((&rel.from, &rel.to, &rel.label)) {
                 return Err(CoreError::at(
                     &at,

@@ -6,7 +6,8 @@ use std::path::Path;
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
 
-use glossa_core::{anchor, AnnotatedDocument, QuoteSelector, RelationRecord, SpanRecord};
+use glossa_core::reanchor::find_quote;
+use glossa_core::{AnnotatedDocument, QuoteSelector, RelationRecord, SpanRecord};
 
 use crate::error::{FormatError, FormatErrorKind};
 pub use crate::native::Record;
@@ -67,7 +68,7 @@ impl Attachment {
             if !inside || covered != quote.exact {
                 // With context, find the quote again (Hypothesis-style); without, refuse.
                 let found = (!quote.prefix.is_empty() || !quote.suffix.is_empty())
-                    .then(|| anchor(&quote, span.start, &doc.text))
+                    .then(|| find_quote(&quote, &doc.text))
                     .flatten();
                 match found {
                     Some((s, e)) => (span.start, span.end) = (s, e),

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use glossa_core::{
     AnnotatedDocument, Author, DocStatus, Document, DocumentSummary, DocumentView, MarkedDocument,
-    Relation, RelationRecord, Revision, Span, SpanId, SpanMarks, SpanRecord,
+    Relation, RelationRecord, Revision, Role, Span, SpanId, SpanMarks, SpanRecord,
 };
 use rusqlite::{Connection, OptionalExtension};
 
@@ -252,13 +252,18 @@ impl Store {
         let run = || -> FResult<Vec<Author>> {
             let mut stmt = self
                 .conn
-                .prepare("SELECT name, created FROM authors ORDER BY id")?;
+                .prepare("SELECT name, created, uid, role FROM authors ORDER BY id")?;
             let mut rows = stmt.query([])?;
             let mut out = Vec::new();
             while let Some(r) = rows.next()? {
+                let role: String = r.get(3)?;
                 out.push(Author {
                     name: r.get(0)?,
                     created: format_time(r.get(1)?),
+                    uid: r.get(2)?,
+                    role: Role::parse(&role).ok_or_else(|| {
+                        Fail::corrupt("authors.role", format!("unknown role {role:?}"))
+                    })?,
                 });
             }
             Ok(out)
@@ -269,6 +274,30 @@ impl Store {
     /// The relations from or to span `id`.
     pub fn span_relations(&self, id: SpanId) -> Result<Vec<Relation>, StoreError> {
         relations_of_span(&self.conn, id).map_err(|f| f.at(&self.path))
+    }
+
+    /// Relation `id`.
+    pub fn relation(&self, id: glossa_core::RelationId) -> Result<Relation, StoreError> {
+        load_relation(&self.conn, id)
+            .and_then(|r| r.ok_or_else(|| Fail::not_found(format!("relation {}", id.0))))
+            .map_err(|f| f.at(&self.path))
+    }
+
+    /// The role of author `name`, if they exist.
+    pub fn author_role(&self, name: &str) -> Result<Option<Role>, StoreError> {
+        let run = || -> FResult<Option<Role>> {
+            let role: Option<String> = self
+                .conn
+                .prepare_cached("SELECT role FROM authors WHERE name = ?1")?
+                .query_row([name], |r| r.get(0))
+                .optional()?;
+            role.map(|r| {
+                Role::parse(&r)
+                    .ok_or_else(|| Fail::corrupt("authors.role", format!("unknown role {r:?}")))
+            })
+            .transpose()
+        };
+        run().map_err(|f| f.at(&self.path))
     }
 
     /// Span `id`.

@@ -3,17 +3,21 @@
 //! Undo and redo (per author, surviving reopening) move between those snapshots, after checking
 //! that nobody changed the rows since.
 
-use glossa_core::{Attrs, DocStatus, OpKind, Operation, Relation, RelationId, Span, SpanId};
+use glossa_core::{
+    AnchorState, Attrs, DocStatus, OpKind, Operation, Relation, RelationId, Span, SpanId,
+};
 use rusqlite::{params, OptionalExtension, Transaction};
 use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
 use crate::documents::{load_relation, load_span, relations_of_span};
 use crate::error::{FResult, Fail};
+use crate::ids::new_gid;
 use crate::rows::{
     attrs_json, author_id, document_key, format_time, insert_span, parse_time, write_span_row,
     SpanRow, INSERT_SPAN, UPDATE_SPAN,
 };
-use crate::{now, Store, StoreError};
+use crate::{now, Store, StoreError, StoreErrorKind};
 
 /// A span to create. The caller has validated it against the schema and the text.
 #[derive(Debug, Clone, PartialEq)]
@@ -84,22 +88,86 @@ fn record(
 ) -> FResult<i64> {
     let author = author_id(tx, author, now)?;
     tx.prepare_cached(
-        "UPDATE operations SET state = 'discarded' WHERE author = ?1 AND state = 'undone'",
+        "UPDATE operations SET state = 'discarded'
+         WHERE author = ?1 AND doc = ?2 AND state = 'undone'",
     )?
-    .execute([author])?;
+    .execute([author, doc])?;
+    append_operation(
+        tx,
+        &NewOperation {
+            author,
+            time: now,
+            kind: kind.as_str(),
+            doc: Some(doc),
+            before: Some(to_json(before)?),
+            after: Some(to_json(after)?),
+            state: "applied",
+            ref_op: None,
+        },
+    )
+}
+
+/// An operation row to append.
+pub(crate) struct NewOperation<'a> {
+    pub author: i64,
+    pub time: i64,
+    pub kind: &'a str,
+    pub doc: Option<i64>,
+    pub before: Option<String>,
+    pub after: Option<String>,
+    pub state: &'a str,
+    pub ref_op: Option<i64>,
+}
+
+/// Appends an operation to the log with this copy's replica id, its next sequence number and
+/// the next Lamport clock value, and returns its row id.
+pub(crate) fn append_operation(tx: &Transaction<'_>, op: &NewOperation<'_>) -> FResult<i64> {
+    let replica: String = tx
+        .prepare_cached("SELECT value FROM project WHERE key = 'replica'")?
+        .query_row([], |r| r.get(0))?;
+    let (seq, lamport): (i64, i64) = tx
+        .prepare_cached(
+            "SELECT coalesce((SELECT max(seq) FROM operations WHERE replica = ?1), 0) + 1,
+                    coalesce((SELECT max(lamport) FROM operations), 0) + 1",
+        )?
+        .query_row([&replica], |r| Ok((r.get(0)?, r.get(1)?)))?;
     tx.prepare_cached(
-        "INSERT INTO operations (author, time, kind, doc, before, after, state)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'applied')",
+        "INSERT INTO operations (author, time, kind, doc, before, after, state, ref_op, replica,
+             seq, lamport)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
     )?
     .execute(params![
-        author,
-        now,
-        kind.as_str(),
-        doc,
-        to_json(before)?,
-        to_json(after)?
+        op.author, op.time, op.kind, op.doc, op.before, op.after, op.state, op.ref_op, replica,
+        seq, lamport
     ])?;
     Ok(tx.last_insert_rowid())
+}
+
+/// Author `name`'s row id, if they exist.
+fn find_author(conn: &rusqlite::Connection, name: &str) -> FResult<Option<i64>> {
+    Ok(conn
+        .prepare_cached("SELECT id FROM authors WHERE name = ?1")?
+        .query_row([name], |r| r.get(0))
+        .optional()?)
+}
+
+/// What an undo did: the edit it undid, if any, and the later edits it had to skip because
+/// someone changed their rows since.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, TS)]
+pub struct UndoOutcome {
+    /// The edit undone; `None` when there was nothing (left) to undo.
+    pub operation: Option<Operation>,
+    /// Edits that could no longer be undone, newest first; they leave the undo stack.
+    pub skipped: Vec<SkippedOperation>,
+}
+
+/// An edit that undo had to skip.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct SkippedOperation {
+    /// The edit.
+    pub operation: Operation,
+    /// Why it could not be undone.
+    pub reason: String,
 }
 
 fn span_doc(tx: &Transaction<'_>, span: &Span) -> FResult<i64> {
@@ -110,6 +178,7 @@ fn write_span(tx: &Transaction<'_>, s: &Span, insert: bool, now: i64) -> FResult
     let (doc, _) = document_key(tx, &s.doc_id)?;
     let row = SpanRow {
         id: Some(s.id.0),
+        gid: &s.gid,
         doc,
         uid: &s.uid,
         revision: s.revision,
@@ -123,6 +192,8 @@ fn write_span(tx: &Transaction<'_>, s: &Span, insert: bool, now: i64) -> FResult
         created: parse_time(&s.created, "span.created")?,
         updated: parse_time(&s.updated, "span.updated")?,
         text: &s.text,
+        anchor: s.anchor,
+        confidence: s.confidence,
     };
     let mut stmt = tx.prepare_cached(if insert { INSERT_SPAN } else { UPDATE_SPAN })?;
     write_span_row(&mut stmt, &row)
@@ -134,8 +205,8 @@ fn insert_relation(tx: &Transaction<'_>, r: &Relation, now: i64) -> FResult<()> 
     let doc = span_doc(tx, &from)?;
     let author = author_id(tx, &r.author, now)?;
     tx.prepare_cached(
-        "INSERT INTO relations (id, doc, from_span, to_span, label, author, created)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        "INSERT INTO relations (id, doc, from_span, to_span, label, author, created, gid)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
     )?
     .execute(params![
         r.id.0,
@@ -144,7 +215,8 @@ fn insert_relation(tx: &Transaction<'_>, r: &Relation, now: i64) -> FResult<()> 
         r.to.0,
         r.label,
         author,
-        parse_time(&r.created, "relation.created")?
+        parse_time(&r.created, "relation.created")?,
+        r.gid
     ])
     .map_err(|e| match e {
         rusqlite::Error::SqliteFailure(f, _)
@@ -165,6 +237,7 @@ fn insert_relation(tx: &Transaction<'_>, r: &Relation, now: i64) -> FResult<()> 
 fn transition(
     tx: &Transaction<'_>,
     doc: Option<i64>,
+    author: i64,
     from: &Snapshot,
     to: &Snapshot,
     now: i64,
@@ -195,11 +268,7 @@ fn transition(
         }
     }
     if let (Some(doc), Some(status)) = (doc, from.status) {
-        let current: String =
-            tx.query_row("SELECT status FROM documents WHERE id = ?1", [doc], |r| {
-                r.get(0)
-            })?;
-        if current != status.as_str() {
+        if person_status(tx, doc, author)? != status {
             return Err(changed("document status".into()));
         }
     }
@@ -231,12 +300,31 @@ fn transition(
         insert_relation(tx, r, now)?;
     }
     if let (Some(doc), Some(status)) = (doc, to.status) {
-        tx.execute(
-            "UPDATE documents SET status = ?2 WHERE id = ?1",
-            params![doc, status.as_str()],
-        )?;
+        tx.prepare_cached(
+            "INSERT INTO doc_status (doc, author, status, updated) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT (doc, author) DO UPDATE SET status = excluded.status,
+                 updated = excluded.updated",
+        )?
+        .execute(params![doc, author, status.as_str(), now])?;
     }
     Ok(())
+}
+
+/// Author `author`'s status of document `doc` (`todo` until they set one).
+pub(crate) fn person_status(
+    conn: &rusqlite::Connection,
+    doc: i64,
+    author: i64,
+) -> FResult<DocStatus> {
+    let status: Option<String> = conn
+        .prepare_cached("SELECT status FROM doc_status WHERE doc = ?1 AND author = ?2")?
+        .query_row([doc, author], |r| r.get(0))
+        .optional()?;
+    match status {
+        None => Ok(DocStatus::Todo),
+        Some(s) => DocStatus::parse(&s)
+            .ok_or_else(|| Fail::corrupt("doc_status.status", format!("unknown status {s:?}"))),
+    }
 }
 
 fn load_operation(tx: &rusqlite::Connection, id: i64) -> FResult<Operation> {
@@ -293,29 +381,17 @@ impl Store {
         self.write(|tx, now| {
             let (doc, revision) = document_key(tx, &new.doc_id)?;
             if revision != new.revision {
-                return Err(Fail::conflict(
-                    "revision",
-                    format!("document {:?} is at revision {revision}, not {}", new.doc_id, new.revision),
-                ));
+                return Err(Fail::stale(&new.doc_id, revision));
             }
-            let uid = match &new.uid {
-                Some(uid) => uid.clone(),
-                None => {
-                    let next: i64 = tx.query_row(
-                        "SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'spans'), 0) + 1",
-                        [],
-                        |r| r.get(0),
-                    )?;
-                    let mut taken = tx.prepare_cached("SELECT 1 FROM spans WHERE doc = ?1 AND uid = ?2")?;
-                    let n = u64::try_from(next).unwrap_or(1);
-                    glossa_core::record::fresh_uid(n, |u| taken.exists(params![doc, u]).unwrap_or(true))
-                }
-            };
+            // A new span's id is global: two copies of a project never make the same one.
+            let gid = new_gid();
+            let uid = new.uid.clone().unwrap_or_else(|| gid.clone());
             let author_row = author_id(tx, author, now)?;
             let id = insert_span(
                 tx,
                 &SpanRow {
                     id: None,
+                    gid: &gid,
                     doc,
                     uid: &uid,
                     revision,
@@ -329,11 +405,25 @@ impl Store {
                     created: now,
                     updated: now,
                     text: &new.text,
+                    anchor: AnchorState::Exact,
+                    confidence: 1.0,
                 },
             )?;
-            let span = load_span(tx, SpanId(id))?.ok_or_else(|| Fail::not_found(format!("span {id}")))?;
-            let after = Snapshot { spans: vec![span.clone()], ..Snapshot::default() };
-            record(tx, author, now, OpKind::CreateSpan, doc, &Snapshot::default(), &after)?;
+            let span =
+                load_span(tx, SpanId(id))?.ok_or_else(|| Fail::not_found(format!("span {id}")))?;
+            let after = Snapshot {
+                spans: vec![span.clone()],
+                ..Snapshot::default()
+            };
+            record(
+                tx,
+                author,
+                now,
+                OpKind::CreateSpan,
+                doc,
+                &Snapshot::default(),
+                &after,
+            )?;
             Ok(span)
         })
     }
@@ -383,7 +473,14 @@ impl Store {
                 relations,
                 status: None,
             };
-            transition(tx, Some(doc), &before, &Snapshot::default(), now)?;
+            transition(
+                tx,
+                Some(doc),
+                author_id(tx, author, now)?,
+                &before,
+                &Snapshot::default(),
+                now,
+            )?;
             record(
                 tx,
                 author,
@@ -416,6 +513,7 @@ impl Store {
             )?;
             let relation = Relation {
                 id: RelationId(next),
+                gid: new_gid(),
                 from: new.from,
                 to: new.to,
                 label: new.label.clone(),
@@ -446,7 +544,14 @@ impl Store {
                 relations: vec![rel.clone()],
                 ..Snapshot::default()
             };
-            transition(tx, Some(doc), &before, &Snapshot::default(), now)?;
+            transition(
+                tx,
+                Some(doc),
+                author_id(tx, author, now)?,
+                &before,
+                &Snapshot::default(),
+                now,
+            )?;
             record(
                 tx,
                 author,
@@ -460,7 +565,7 @@ impl Store {
         })
     }
 
-    /// Sets a document's status, recorded as `author`'s operation.
+    /// Sets `author`'s status of a document, recorded as their operation.
     pub fn set_status(
         &mut self,
         author: &str,
@@ -469,76 +574,160 @@ impl Store {
     ) -> Result<(), StoreError> {
         self.write(|tx, now| {
             let (doc, _) = document_key(tx, doc_id)?;
-            let current: String =
-                tx.query_row("SELECT status FROM documents WHERE id = ?1", [doc], |r| {
-                    r.get(0)
-                })?;
-            let current = DocStatus::parse(&current).unwrap_or_default();
+            let author_row = author_id(tx, author, now)?;
             let before = Snapshot {
-                status: Some(current),
+                status: Some(person_status(tx, doc, author_row)?),
                 ..Snapshot::default()
             };
             let after = Snapshot {
                 status: Some(status),
                 ..Snapshot::default()
             };
-            transition(tx, Some(doc), &before, &after, now)?;
+            transition(tx, Some(doc), author_row, &before, &after, now)?;
             record(tx, author, now, OpKind::SetStatus, doc, &before, &after)?;
             Ok(())
         })
     }
 
-    /// Undoes `author`'s latest applied operation; `None` when there is nothing to undo.
-    pub fn undo(&mut self, author: &str) -> Result<Option<Operation>, StoreError> {
+    /// Adds author `name` with `role`, or gives an existing author that role. Returns whether
+    /// the author is new.
+    pub fn set_author_role(
+        &mut self,
+        name: &str,
+        role: glossa_core::Role,
+    ) -> Result<bool, StoreError> {
         self.write(|tx, now| {
-            let Some(author_row) = tx
-                .query_row("SELECT id FROM authors WHERE name = ?1", [author], |r| r.get::<_, i64>(0))
-                .optional()?
-            else {
-                return Ok(None);
-            };
-            let row = tx
-                .query_row(
-                    "SELECT id, doc, before, after FROM operations
-                     WHERE author = ?1 AND state = 'applied' ORDER BY id DESC LIMIT 1",
-                    [author_row],
-                    |r| Ok((r.get::<_, i64>(0)?, r.get::<_, Option<i64>>(1)?, r.get(2)?, r.get(3)?)),
-                )
-                .optional()?;
-            let Some((op, doc, before, after)) = row else { return Ok(None) };
-            let (before, after) = (from_json(before, "operations.before")?, from_json(after, "operations.after")?);
-            transition(tx, doc, &after, &before, now)?;
-            tx.execute("UPDATE operations SET state = 'undone' WHERE id = ?1", [op])?;
+            let existed = find_author(tx, name)?.is_some();
+            let id = author_id(tx, name, now)?;
             tx.execute(
-                "INSERT INTO operations (author, time, kind, doc, state, ref_op) VALUES (?1, ?2, 'undo', ?3, 'record', ?4)",
-                params![author_row, now, doc, op],
+                "UPDATE authors SET role = ?2 WHERE id = ?1",
+                params![id, role.as_str()],
             )?;
-            load_operation(tx, op).map(Some)
+            Ok(!existed)
         })
     }
 
-    /// Redoes `author`'s most recently undone operation; `None` when there is nothing to redo
-    /// (nothing undone, or a newer edit discarded the redo stack).
-    pub fn redo(&mut self, author: &str) -> Result<Option<Operation>, StoreError> {
+    /// Author `author`'s own status of document `doc_id` (`todo` until they set one).
+    pub fn person_status(&self, doc_id: &str, author: &str) -> Result<DocStatus, StoreError> {
+        let run = || -> FResult<DocStatus> {
+            let (doc, _) = document_key(&self.conn, doc_id)?;
+            match find_author(&self.conn, author)? {
+                Some(a) => person_status(&self.conn, doc, a),
+                None => Ok(DocStatus::Todo),
+            }
+        };
+        run().map_err(|f| f.at(&self.path))
+    }
+
+    /// Undoes `author`'s latest applied edit of document `doc_id`. An edit whose rows someone
+    /// changed since can no longer be undone: it is skipped (and reported), so it never blocks
+    /// the edits before it.
+    pub fn undo(&mut self, author: &str, doc_id: &str) -> Result<UndoOutcome, StoreError> {
         self.write(|tx, now| {
+            let (doc, _) = document_key(tx, doc_id)?;
+            let mut outcome = UndoOutcome::default();
+            let Some(author_row) = find_author(tx, author)? else {
+                return Ok(outcome);
+            };
+            loop {
+                let row = tx
+                    .prepare_cached(
+                        "SELECT id, before, after FROM operations
+                         WHERE author = ?1 AND doc = ?2 AND state = 'applied'
+                         ORDER BY id DESC LIMIT 1",
+                    )?
+                    .query_row([author_row, doc], |r| {
+                        Ok((r.get::<_, i64>(0)?, r.get(1)?, r.get(2)?))
+                    })
+                    .optional()?;
+                let Some((op, before, after)) = row else {
+                    return Ok(outcome);
+                };
+                let (before, after) = (
+                    from_json(before, "operations.before")?,
+                    from_json(after, "operations.after")?,
+                );
+                match transition(tx, Some(doc), author_row, &after, &before, now) {
+                    Ok(()) => {
+                        tx.execute("UPDATE operations SET state = 'undone' WHERE id = ?1", [op])?;
+                        append_operation(
+                            tx,
+                            &NewOperation {
+                                author: author_row,
+                                time: now,
+                                kind: "undo",
+                                doc: Some(doc),
+                                before: None,
+                                after: None,
+                                state: "record",
+                                ref_op: Some(op),
+                            },
+                        )?;
+                        outcome.operation = Some(load_operation(tx, op)?);
+                        return Ok(outcome);
+                    }
+                    Err(Fail {
+                        kind: StoreErrorKind::Conflict(reason),
+                        ..
+                    }) => {
+                        tx.execute(
+                            "UPDATE operations SET state = 'discarded' WHERE id = ?1",
+                            [op],
+                        )?;
+                        outcome.skipped.push(SkippedOperation {
+                            operation: load_operation(tx, op)?,
+                            reason,
+                        });
+                    }
+                    Err(e) => return Err(e),
+                }
+            }
+        })
+    }
+
+    /// Redoes `author`'s most recently undone edit of document `doc_id`; `None` when there is
+    /// nothing to redo (nothing undone, or a newer edit discarded the redo stack).
+    pub fn redo(&mut self, author: &str, doc_id: &str) -> Result<Option<Operation>, StoreError> {
+        self.write(|tx, now| {
+            let (doc, _) = document_key(tx, doc_id)?;
+            let Some(author_row) = find_author(tx, author)? else {
+                return Ok(None);
+            };
             let row = tx
-                .query_row(
-                    "SELECT o.id, o.author, o.doc, o.before, o.after FROM operations u
+                .prepare_cached(
+                    "SELECT o.id, o.before, o.after FROM operations u
                      JOIN operations o ON o.id = u.ref_op
-                     JOIN authors a ON a.id = u.author
-                     WHERE a.name = ?1 AND u.kind = 'undo' AND o.state = 'undone'
+                     WHERE u.author = ?1 AND u.doc = ?2 AND u.kind = 'undo' AND o.state = 'undone'
                      ORDER BY u.id DESC LIMIT 1",
-                    [author],
-                    |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?, r.get::<_, Option<i64>>(2)?, r.get(3)?, r.get(4)?)),
-                )
+                )?
+                .query_row([author_row, doc], |r| {
+                    Ok((r.get::<_, i64>(0)?, r.get(1)?, r.get(2)?))
+                })
                 .optional()?;
-            let Some((op, author_row, doc, before, after)) = row else { return Ok(None) };
-            let (before, after) = (from_json(before, "operations.before")?, from_json(after, "operations.after")?);
-            transition(tx, doc, &before, &after, now)?;
-            tx.execute("UPDATE operations SET state = 'applied' WHERE id = ?1", [op])?;
+            let Some((op, before, after)) = row else {
+                return Ok(None);
+            };
+            let (before, after) = (
+                from_json(before, "operations.before")?,
+                from_json(after, "operations.after")?,
+            );
+            transition(tx, Some(doc), author_row, &before, &after, now)?;
             tx.execute(
-                "INSERT INTO operations (author, time, kind, doc, state, ref_op) VALUES (?1, ?2, 'redo', ?3, 'record', ?4)",
-                params![author_row, now, doc, op],
+                "UPDATE operations SET state = 'applied' WHERE id = ?1",
+                [op],
+            )?;
+            append_operation(
+                tx,
+                &NewOperation {
+                    author: author_row,
+                    time: now,
+                    kind: "redo",
+                    doc: Some(doc),
+                    before: None,
+                    after: None,
+                    state: "record",
+                    ref_op: Some(op),
+                },
             )?;
             load_operation(tx, op).map(Some)
         })

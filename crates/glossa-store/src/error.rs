@@ -8,7 +8,27 @@ use std::path::PathBuf;
 pub enum StoreErrorKind {
     /// SQLite reported an error.
     #[error("database error: {0}")]
-    Sqlite(#[from] rusqlite::Error),
+    Sqlite(rusqlite::Error),
+    /// Another program (or another window) holds the project's write lock for longer than
+    /// the busy timeout: a long import, usually.
+    #[error("the project is busy: another Glossa (an import, or another window) is writing to it; try again when it is done")]
+    Busy,
+    /// The project was made by a newer Glossa.
+    #[error("made by a newer Glossa (schema v{found}); this one reads up to v{known}")]
+    Newer {
+        /// The file's schema version.
+        found: usize,
+        /// The newest this build knows.
+        known: usize,
+    },
+    /// An edit made against a revision of a document that is no longer its current one.
+    #[error("document {doc_id:?} changed (it is now at revision {current}); reloaded, make the edit again")]
+    Stale {
+        /// The document.
+        doc_id: String,
+        /// Its current revision.
+        current: u32,
+    },
     /// A migration failed.
     #[error("migration failed: {0}")]
     Migration(#[from] rusqlite_migration::Error),
@@ -33,6 +53,17 @@ pub enum StoreErrorKind {
     /// A file system error.
     #[error("{0}")]
     Io(#[from] std::io::Error),
+}
+
+impl From<rusqlite::Error> for StoreErrorKind {
+    fn from(e: rusqlite::Error) -> Self {
+        match e.sqlite_error_code() {
+            Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked) => {
+                Self::Busy
+            }
+            _ => Self::Sqlite(e),
+        }
+    }
 }
 
 impl StoreErrorKind {
@@ -93,6 +124,16 @@ impl Fail {
 
     pub fn conflict(field: impl Into<String>, msg: impl Into<String>) -> Self {
         Self::new(field, StoreErrorKind::Conflict(msg.into()))
+    }
+
+    pub fn stale(doc_id: &str, current: u32) -> Self {
+        Self::new(
+            "revision",
+            StoreErrorKind::Stale {
+                doc_id: doc_id.to_string(),
+                current,
+            },
+        )
     }
 
     pub fn corrupt(field: &str, err: impl fmt::Display) -> Self {

@@ -6,12 +6,15 @@ use std::collections::HashMap;
 use std::path::Path;
 use ts_rs::TS;
 
-use glossa_core::{anchor, CheckedDocument, OffsetIndex, QuoteSelector};
+use glossa_core::reanchor::{settle, Settling};
+use glossa_core::{AnchorState, CheckedDocument, DocStatus, Reanchor, SYSTEM_AUTHOR};
 use rusqlite::{params, OptionalExtension, Transaction};
 use serde::Serialize;
 
+use crate::edits::{append_operation, NewOperation};
 use crate::error::{FResult, Fail};
-use crate::rows::{attrs_json, author_id};
+use crate::ids::new_gid;
+use crate::rows::{attrs_json, author_id, parse_anchor};
 use crate::{now, Store, StoreError, StoreErrorKind};
 
 /// What an import wrote.
@@ -25,21 +28,28 @@ pub struct ImportCounts {
     pub spans: u64,
     /// Relations written.
     pub relations: u64,
-    /// Spans carried to a new revision by re-anchoring.
+    /// Spans carried to a new revision exactly (their words and context unchanged, or their
+    /// words found unchanged elsewhere by a unique match).
     pub reanchored: u64,
-    /// Spans left on an old revision because their text is gone.
+    /// Spans placed on a new revision by a guess (their words changed, or the match was
+    /// ambiguous): to re-check.
+    pub fuzzy: u64,
+    /// Spans left on an old revision because their words are gone: to re-check.
     pub orphaned: u64,
+    /// Spans of other layers an update left as they were (a replacing import touches only
+    /// the layers it brings).
+    pub kept: u64,
 }
 
 /// Spans per multi-row `INSERT` during an import (fewer statement executions).
 const SPANS_PER_INSERT: usize = 32;
 
-/// `INSERT INTO spans … VALUES (…), (…)` for `rows` rows of 13 positional parameters each.
+/// `INSERT INTO spans … VALUES (…), (…)` for `rows` rows of 14 positional parameters each.
 fn multi_insert_sql(rows: usize) -> String {
-    const ROW: &str = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    const ROW: &str = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
     format!(
         "INSERT INTO spans (doc, uid, revision, start, \"end\", label, layer, attrs, note, author,
-             created, updated, text) VALUES {}",
+             created, updated, text, gid) VALUES {}",
         vec![ROW; rows].join(", ")
     )
 }
@@ -155,9 +165,9 @@ impl ImportBatch<'_> {
         let rowid = self.tx.last_insert_rowid();
         self.tx
             .prepare_cached(
-                "INSERT INTO revisions (doc, number, text, created) VALUES (?1, 1, ?2, ?3)",
+                "INSERT INTO revisions (doc, number, text, created, hash) VALUES (?1, 1, ?2, ?3, ?4)",
             )?
-            .execute(params![rowid, doc.text, self.now])?;
+            .execute(params![rowid, doc.text, self.now, glossa_core::rules::revision_hash(&doc.text)])?;
         self.counts.documents += 1;
         self.insert_annotations(rowid, 1, checked)
     }
@@ -168,17 +178,31 @@ impl ImportBatch<'_> {
         revision: u32,
         checked: &CheckedDocument,
     ) -> FResult<()> {
+        self.insert_spans(rowid, revision, checked, &|_| true, HashMap::new())
+    }
+
+    /// Inserts the document's spans that `pick` takes (by index), and its relations between
+    /// spans that are inserted or already stored (`ids`, by uid).
+    fn insert_spans(
+        &mut self,
+        rowid: i64,
+        revision: u32,
+        checked: &CheckedDocument,
+        pick: &dyn Fn(usize) -> bool,
+        mut ids: HashMap<String, i64>,
+    ) -> FResult<()> {
         let doc = checked.doc();
-        let mut ids: HashMap<&str, i64> = HashMap::with_capacity(doc.spans.len());
-        for (c, chunk) in doc.spans.chunks(SPANS_PER_INSERT).enumerate() {
+        let picked: Vec<usize> = (0..doc.spans.len()).filter(|&i| pick(i)).collect();
+        ids.reserve(picked.len());
+        for chunk in picked.chunks(SPANS_PER_INSERT) {
             let mut insert = self.tx.prepare_cached(&multi_insert_sql(chunk.len()))?;
             let mut k = 0;
             let mut bind = |v: &dyn rusqlite::ToSql| {
                 k += 1;
                 insert.raw_bind_parameter(k, v)
             };
-            for (j, span) in chunk.iter().enumerate() {
-                let i = c * SPANS_PER_INSERT + j;
+            for &i in chunk {
+                let span = &doc.spans[i];
                 let uid = span.uid.as_deref().ok_or_else(|| {
                     Fail::conflict(
                         format!("document {:?} spans[{i}].id", doc.id),
@@ -204,13 +228,14 @@ impl ImportBatch<'_> {
                 bind(&self.now)?;
                 bind(&self.now)?;
                 bind(&checked.span_text(i))?;
+                bind(&new_gid())?;
             }
             insert.raw_execute()?;
             // One statement's rows take consecutive ids, ending at the last insert's.
             let first = self.tx.last_insert_rowid() - chunk.len() as i64 + 1;
-            for (j, span) in chunk.iter().enumerate() {
-                if let Some(uid) = span.uid.as_deref() {
-                    ids.insert(uid, first + j as i64);
+            for (j, &i) in chunk.iter().enumerate() {
+                if let Some(uid) = doc.spans[i].uid.as_deref() {
+                    ids.insert(uid.to_string(), first + j as i64);
                 }
             }
         }
@@ -225,22 +250,34 @@ impl ImportBatch<'_> {
             };
             let (from, to) = (span(&rel.from, "from")?, span(&rel.to, "to")?);
             let author = self.author(rel.author.as_deref().unwrap_or("import"))?;
-            self.tx
+            let added = self
+                .tx
                 .prepare_cached(
-                    "INSERT INTO relations (doc, from_span, to_span, label, author, created)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                    "INSERT INTO relations (doc, from_span, to_span, label, author, created, gid)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+                     ON CONFLICT (from_span, to_span, label) DO NOTHING",
                 )?
-                .execute(params![rowid, from, to, rel.label, author, self.now])?;
+                .execute(params![
+                    rowid,
+                    from,
+                    to,
+                    rel.label,
+                    author,
+                    self.now,
+                    new_gid()
+                ])?;
+            self.counts.relations += added as u64;
         }
-        self.counts.spans += doc.spans.len() as u64;
-        self.counts.relations += doc.relations.len() as u64;
+        self.counts.spans += picked.len() as u64;
         Ok(())
     }
 
-    /// Updates an existing document from `doc`. A changed text becomes a new revision. With
-    /// `replace_annotations`, the document's spans and relations are replaced by `doc`'s;
-    /// otherwise its current spans are re-anchored to the new text by their quote selectors,
-    /// and those whose text is gone stay on the old revision (orphaned).
+    /// Updates an existing document from `doc`. A changed text becomes a new revision, and
+    /// the spans it does not bring are re-anchored to it (see [`glossa_core::reanchor`]),
+    /// recorded as one `reanchor` operation by the system author. Status and metadata that
+    /// `doc` does not carry are kept. With `replace_annotations`, the spans of the layers
+    /// `doc` brings (and of `layer`) become `doc`'s: a span with the same uid keeps its id and
+    /// creation time, a new one is added, a missing one deleted; other layers are untouched.
     pub fn update_document(
         &mut self,
         doc: &CheckedDocument,
@@ -261,10 +298,13 @@ impl ImportBatch<'_> {
         let (rowid, old_rev) = self
             .existing(&doc.id)?
             .ok_or_else(|| Fail::not_found(format!("document {:?}", doc.id)))?;
-        let old_text: String = self
+        let (old_text, old_meta, old_status): (String, String, String) = self
             .tx
-            .prepare_cached("SELECT text FROM revisions WHERE doc = ?1 AND number = ?2")?
-            .query_row(params![rowid, old_rev], |r| r.get(0))?;
+            .prepare_cached(
+                "SELECT r.text, d.meta, d.status FROM documents d
+                 JOIN revisions r ON r.doc = d.id AND r.number = d.revision WHERE d.id = ?1",
+            )?
+            .query_row([rowid], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
         let revision = if old_text == doc.text {
             old_rev
         } else {
@@ -273,12 +313,26 @@ impl ImportBatch<'_> {
         if revision != old_rev {
             self.tx
                 .prepare_cached(
-                    "INSERT INTO revisions (doc, number, text, created) VALUES (?1, ?2, ?3, ?4)",
+                    "INSERT INTO revisions (doc, number, text, created, hash) VALUES (?1, ?2, ?3, ?4, ?5)",
                 )?
-                .execute(params![rowid, revision, doc.text, self.now])?;
+                .execute(params![rowid, revision, doc.text, self.now, glossa_core::rules::revision_hash(&doc.text)])?;
         }
-        let meta =
-            serde_json::to_string(&doc.meta).map_err(|e| Fail::corrupt("documents.meta", e))?;
+        // Metadata: the file's keys over the stored ones. Status: the stored one unless the
+        // file sets one (`todo` is what a file without a status brings).
+        let mut meta: serde_json::Map<String, serde_json::Value> =
+            serde_json::from_str(&old_meta).map_err(|e| Fail::corrupt("documents.meta", e))?;
+        meta.extend(doc.meta.clone());
+        let status = if doc.status == DocStatus::Todo {
+            old_status
+        } else {
+            doc.status.as_str().to_string()
+        };
+        let title = meta
+            .get("title")
+            .and_then(|t| t.as_str())
+            .unwrap_or(&doc.id)
+            .to_string();
+        let meta = serde_json::to_string(&meta).map_err(|e| Fail::corrupt("documents.meta", e))?;
         self.tx
             .prepare_cached(
                 "UPDATE documents SET title = ?2, source_path = coalesce(?3, source_path), meta = ?4,
@@ -286,49 +340,271 @@ impl ImportBatch<'_> {
             )?
             .execute(params![
                 rowid,
-                doc.title(),
+                title,
                 source_path,
                 meta,
-                doc.status.as_str(),
+                status,
                 revision,
                 checked.chars() as i64,
                 self.now
             ])?;
         self.counts.updated += 1;
+        let touched: Vec<String> = if replace {
+            let mut layers: Vec<String> =
+                doc.spans.iter().filter_map(|s| s.layer.clone()).collect();
+            layers.sort();
+            layers.dedup();
+            layers
+        } else {
+            Vec::new()
+        };
+        if revision != old_rev {
+            self.reanchor(rowid, &doc.id, revision, &doc.text, &touched)?;
+        }
         if replace {
-            self.tx
-                .prepare_cached("DELETE FROM spans WHERE doc = ?1")?
-                .execute([rowid])?;
-            return self.insert_annotations(rowid, revision, checked);
+            self.replace_layers(rowid, revision, checked, &touched)?;
         }
-        if revision == old_rev {
-            return Ok(());
+        Ok(())
+    }
+
+    /// Re-anchors document `rowid`'s spans outside the `skip` layers to its new revision
+    /// `revision` with text `text`: those of the previous revision, and orphans of older ones.
+    fn reanchor(
+        &mut self,
+        rowid: i64,
+        doc_id: &str,
+        revision: u32,
+        text: &str,
+        skip: &[String],
+    ) -> FResult<()> {
+        struct Old {
+            id: i64,
+            gid: String,
+            revision: u32,
+            start: usize,
+            end: usize,
+            label: String,
+            layer: String,
+            anchor: AnchorState,
         }
-        let mut moved = Vec::new();
-        let old_index = OffsetIndex::new(&old_text);
+        let mut olds: Vec<Old> = Vec::new();
         {
             let mut stmt = self.tx.prepare_cached(
-                "SELECT id, start, \"end\" FROM spans WHERE doc = ?1 AND revision = ?2",
+                "SELECT s.id, s.gid, s.revision, s.start, s.\"end\", s.label, s.layer, s.anchor
+                 FROM spans s
+                 WHERE s.doc = ?1 AND s.revision < ?2
+                   AND (s.revision = ?2 - 1 OR s.anchor = 'orphaned')
+                 ORDER BY s.revision DESC, s.start, s.\"end\", s.id",
             )?;
-            let mut rows = stmt.query(params![rowid, old_rev])?;
+            let mut rows = stmt.query(params![rowid, revision])?;
             while let Some(r) = rows.next()? {
-                let id: i64 = r.get(0)?;
-                let (start, end): (usize, usize) = (r.get(1)?, r.get(2)?);
-                let quote = QuoteSelector::new(&old_index, start, end)
-                    .map_err(|e| Fail::corrupt("spans.end", e))?;
-                match anchor(&quote, start, &doc.text) {
-                    Some((s, e)) => moved.push((id, s, e)),
-                    None => self.counts.orphaned += 1,
+                let layer: String = r.get(6)?;
+                if skip.contains(&layer) {
+                    continue;
+                }
+                olds.push(Old {
+                    id: r.get(0)?,
+                    gid: r.get(1)?,
+                    revision: r.get(2)?,
+                    start: crate::rows::to_usize(r.get(3)?, "spans.start")?,
+                    end: crate::rows::to_usize(r.get(4)?, "spans.end")?,
+                    label: r.get(5)?,
+                    layer,
+                    anchor: parse_anchor(&r.get::<_, String>(7)?)?,
+                });
+            }
+        }
+        if olds.is_empty() {
+            return Ok(());
+        }
+        let allow_overlaps: bool = self
+            .tx
+            .query_row(
+                "SELECT value FROM project WHERE key = 'allow_overlaps'",
+                [],
+                |r| r.get::<_, String>(0),
+            )
+            .optional()?
+            .as_deref()
+            != Some("false");
+        // Diff each old revision (usually just the previous one) against the new text once.
+        let mut placements = Vec::with_capacity(olds.len());
+        let mut diffs: HashMap<u32, Reanchor> = HashMap::new();
+        for old in &olds {
+            let diff = match diffs.entry(old.revision) {
+                std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+                std::collections::hash_map::Entry::Vacant(v) => {
+                    let old_text: String = self
+                        .tx
+                        .prepare_cached(
+                            "SELECT text FROM revisions WHERE doc = ?1 AND number = ?2",
+                        )?
+                        .query_row(params![rowid, old.revision], |r| r.get(0))?;
+                    v.insert(Reanchor::new(&old_text, text))
+                }
+            };
+            placements.push(diff.place(old.start, old.end));
+        }
+        let mut settling: Vec<Settling<'_>> = olds
+            .iter()
+            .zip(&placements)
+            .map(|(o, p)| Settling {
+                layer: &o.layer,
+                label: &o.label,
+                placement: *p,
+            })
+            .collect();
+        settle(&[], &mut settling, allow_overlaps);
+        let new_index = glossa_core::OffsetIndex::new(text);
+        let mut before = Vec::new();
+        let mut after = Vec::new();
+        for (old, s) in olds.iter().zip(&settling) {
+            let p = s.placement;
+            before.push(serde_json::json!({
+                "gid": old.gid, "revision": old.revision, "start": old.start, "end": old.end,
+                "anchor": old.anchor.as_str(),
+            }));
+            if p.state == AnchorState::Orphaned {
+                self.tx
+                    .prepare_cached("UPDATE spans SET anchor = 'orphaned', confidence = 0, updated = ?2 WHERE id = ?1")?
+                    .execute(params![old.id, self.now])?;
+                self.counts.orphaned += 1;
+                after.push(serde_json::json!({
+                    "gid": old.gid, "revision": old.revision, "start": old.start, "end": old.end,
+                    "anchor": "orphaned", "confidence": 0.0,
+                }));
+                continue;
+            }
+            let words = new_index
+                .slice(p.start, p.end)
+                .map_err(|e| Fail::corrupt("spans.end", e))?;
+            self.tx
+                .prepare_cached(
+                    "UPDATE spans SET revision = ?2, start = ?3, \"end\" = ?4, text = ?5, anchor = ?6,
+                         confidence = ?7, updated = ?8 WHERE id = ?1",
+                )?
+                .execute(params![
+                    old.id,
+                    revision,
+                    p.start as i64,
+                    p.end as i64,
+                    words,
+                    p.state.as_str(),
+                    p.confidence,
+                    self.now
+                ])?;
+            if p.state == AnchorState::Fuzzy {
+                self.counts.fuzzy += 1;
+            } else {
+                self.counts.reanchored += 1;
+            }
+            after.push(serde_json::json!({
+                "gid": old.gid, "revision": revision, "start": p.start, "end": p.end,
+                "anchor": p.state.as_str(), "confidence": p.confidence,
+            }));
+        }
+        let system = self.author(SYSTEM_AUTHOR)?;
+        self.tx
+            .prepare_cached("UPDATE authors SET role = 'system' WHERE id = ?1")?
+            .execute([system])?;
+        append_operation(
+            &self.tx,
+            &NewOperation {
+                author: system,
+                time: self.now,
+                kind: glossa_core::OpKind::Reanchor.as_str(),
+                doc: Some(rowid),
+                before: Some(serde_json::json!({ "spans": before }).to_string()),
+                after: Some(
+                    serde_json::json!({ "document": doc_id, "revision": revision, "spans": after })
+                        .to_string(),
+                ),
+                state: "record",
+                ref_op: None,
+            },
+        )?;
+        Ok(())
+    }
+
+    /// Makes the spans of `layers` in document `rowid` the ones `checked` brings (on revision
+    /// `revision`), keeping the id and creation time of spans whose uid it brings again.
+    fn replace_layers(
+        &mut self,
+        rowid: i64,
+        revision: u32,
+        checked: &CheckedDocument,
+        layers: &[String],
+    ) -> FResult<()> {
+        let doc = checked.doc();
+        let incoming: HashMap<(&str, &str), usize> = doc
+            .spans
+            .iter()
+            .enumerate()
+            .filter_map(|(i, s)| Some(((s.layer.as_deref()?, s.uid.as_deref()?), i)))
+            .collect();
+        // Every stored span of the document, by (layer, uid).
+        let mut stored: Vec<(i64, String, String)> = Vec::new();
+        {
+            let mut stmt = self
+                .tx
+                .prepare_cached("SELECT id, layer, uid FROM spans WHERE doc = ?1")?;
+            let mut rows = stmt.query([rowid])?;
+            while let Some(r) = rows.next()? {
+                stored.push((r.get(0)?, r.get(1)?, r.get(2)?));
+            }
+        }
+        let mut ids: HashMap<String, i64> = HashMap::new();
+        let mut kept_incoming = vec![false; doc.spans.len()];
+        for (id, layer, uid) in &stored {
+            if !layers.contains(layer) {
+                self.counts.kept += 1;
+                // Relations of the file may still point at spans of other layers by uid only
+                // within their own layer, so these do not join `ids`.
+                continue;
+            }
+            match incoming.get(&(layer.as_str(), uid.as_str())) {
+                Some(&i) => {
+                    let span = &doc.spans[i];
+                    let author = author_of(
+                        &self.tx,
+                        &mut self.authors,
+                        self.now,
+                        span.author.as_deref(),
+                    )?;
+                    self.tx
+                        .prepare_cached(
+                            "UPDATE spans SET revision = ?2, start = ?3, \"end\" = ?4, label = ?5,
+                                 attrs = ?6, note = ?7, author = ?8, text = ?9, anchor = 'exact',
+                                 confidence = 1.0,
+                                 updated = CASE WHEN start = ?3 AND \"end\" = ?4 AND label = ?5
+                                     AND attrs IS ?6 AND note IS ?7 AND revision = ?2
+                                     THEN updated ELSE ?10 END
+                             WHERE id = ?1",
+                        )?
+                        .execute(params![
+                            id,
+                            revision,
+                            span.start as i64,
+                            span.end as i64,
+                            span.label,
+                            attrs_json(&span.attrs)?,
+                            span.note,
+                            author,
+                            checked.span_text(i),
+                            self.now
+                        ])?;
+                    kept_incoming[i] = true;
+                    ids.insert(uid.clone(), *id);
+                }
+                None => {
+                    self.tx
+                        .prepare_cached("DELETE FROM spans WHERE id = ?1")?
+                        .execute([id])?;
                 }
             }
         }
-        for (id, s, e) in moved {
-            self.tx
-                .prepare_cached("UPDATE spans SET revision = ?2, start = ?3, \"end\" = ?4, updated = ?5 WHERE id = ?1")?
-                .execute(params![id, revision, s as i64, e as i64, self.now])?;
-            self.counts.reanchored += 1;
-        }
-        Ok(())
+        self.counts.spans += kept_incoming.iter().filter(|k| **k).count() as u64;
+        self.insert_spans(rowid, revision, checked, &|i| !kept_incoming[i], ids)
     }
 
     /// Commits everything, recording one `import` operation by `author` with `summary`.
@@ -340,9 +616,18 @@ impl ImportBatch<'_> {
         let path = self.path;
         let run = |b: &mut Self| -> FResult<()> {
             let author = b.author(author)?;
-            b.tx.execute(
-                "INSERT INTO operations (author, time, kind, after, state) VALUES (?1, ?2, 'import', ?3, 'record')",
-                params![author, b.now, summary.to_string()],
+            append_operation(
+                &b.tx,
+                &NewOperation {
+                    author,
+                    time: b.now,
+                    kind: "import",
+                    doc: None,
+                    before: None,
+                    after: Some(summary.to_string()),
+                    state: "record",
+                    ref_op: None,
+                },
             )?;
             Ok(())
         };

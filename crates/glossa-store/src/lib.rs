@@ -11,6 +11,7 @@
 pub mod documents;
 pub mod edits;
 mod error;
+mod ids;
 pub mod import;
 mod labels;
 pub mod migrations;
@@ -24,7 +25,7 @@ use std::time::{Duration, SystemTime};
 use glossa_core::Schema;
 use rusqlite::{Connection, OptionalExtension};
 
-pub use edits::{NewRelation, NewSpan};
+pub use edits::{NewRelation, NewSpan, SkippedOperation, UndoOutcome};
 pub use error::{StoreError, StoreErrorKind};
 pub use import::{ImportBatch, ImportCounts};
 pub use stats::Stats;
@@ -58,6 +59,20 @@ fn configure(conn: &Connection) -> FResult<()> {
     conn.pragma_update(None, "synchronous", "NORMAL")?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
     Ok(())
+}
+
+/// Copies the project, whole and consistent (`VACUUM INTO`), to `NAME.vN-backup` beside it
+/// (`NAME.vN-backup.2`, … when that exists) before its schema is upgraded from version `N`.
+fn backup_before_upgrade(conn: &Connection, path: &Path, version: usize) -> FResult<PathBuf> {
+    let base = format!("{}.v{version}-backup", path.display());
+    let mut backup = PathBuf::from(&base);
+    let mut n = 1;
+    while backup.exists() {
+        n += 1;
+        backup = PathBuf::from(format!("{base}.{n}"));
+    }
+    conn.execute("VACUUM INTO ?1", [backup.display().to_string()])?;
+    Ok(backup)
 }
 
 impl Store {
@@ -122,13 +137,17 @@ impl Store {
             ))));
         }
         let version: usize = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
-        if version > migrations::latest_version() {
-            return Err(Fail::from(StoreErrorKind::NotAProject(format!(
-                "made by a newer Glossa (schema version {version}, this one knows {})",
-                migrations::latest_version()
-            ))));
+        let known = migrations::latest_version();
+        if version > known {
+            return Err(Fail::from(StoreErrorKind::Newer {
+                found: version,
+                known,
+            }));
         }
         configure(&conn)?;
+        if version < known {
+            backup_before_upgrade(&conn, path, version)?;
+        }
         migrations::migrations().to_latest(&mut conn)?;
         Ok(Self {
             conn,

@@ -3,14 +3,15 @@
 
 use std::time::{Duration, SystemTime};
 
-use glossa_core::{Attrs, Relation, RelationId, Span, SpanId};
+use glossa_core::{AnchorState, Attrs, Relation, RelationId, Span, SpanId};
 use rusqlite::{params, Connection, OptionalExtension, Row};
 
 use crate::error::{FResult, Fail};
 
 /// Columns of [`span_from_row`], for `FROM spans s JOIN documents d … JOIN authors a …`.
 pub(crate) const SPAN_COLUMNS: &str = "s.id, s.uid, d.doc_id, s.revision, s.start, s.\"end\", \
-    s.label, s.layer, s.attrs, s.note, a.name, s.created, s.updated, s.text";
+    s.label, s.layer, s.attrs, s.note, a.name, s.created, s.updated, s.text, s.gid, s.anchor, \
+    s.confidence";
 
 /// The joins that [`SPAN_COLUMNS`] needs.
 pub(crate) const SPAN_FROM: &str =
@@ -18,7 +19,7 @@ pub(crate) const SPAN_FROM: &str =
 
 /// Columns of [`relation_from_row`], for `FROM relations r JOIN authors a …`.
 pub(crate) const RELATION_COLUMNS: &str =
-    "r.id, r.from_span, r.to_span, r.label, a.name, r.created";
+    "r.id, r.from_span, r.to_span, r.label, a.name, r.created, r.gid";
 
 /// A stored time (ms since the epoch) as RFC 3339 with milliseconds.
 pub(crate) fn format_time(ms: i64) -> String {
@@ -75,7 +76,16 @@ pub(crate) fn span_from_row(r: &Row<'_>) -> FResult<Span> {
         created: format_time(r.get(11)?),
         updated: format_time(r.get(12)?),
         text: r.get(13)?,
+        gid: r.get(14)?,
+        anchor: parse_anchor(&r.get::<_, String>(15)?)?,
+        confidence: r.get(16)?,
     })
+}
+
+/// Parses a stored anchor state.
+pub(crate) fn parse_anchor(s: &str) -> FResult<AnchorState> {
+    AnchorState::parse(s)
+        .ok_or_else(|| Fail::corrupt("spans.anchor", format!("unknown anchor state {s:?}")))
 }
 
 /// Decodes a row selected with [`RELATION_COLUMNS`].
@@ -87,6 +97,7 @@ pub(crate) fn relation_from_row(r: &Row<'_>) -> FResult<Relation> {
         label: r.get(3)?,
         author: r.get(4)?,
         created: format_time(r.get(5)?),
+        gid: r.get(6)?,
     })
 }
 
@@ -96,8 +107,8 @@ pub(crate) fn author_id(conn: &Connection, name: &str, now: i64) -> FResult<i64>
     if let Some(id) = find.query_row([name], |r| r.get(0)).optional()? {
         return Ok(id);
     }
-    conn.prepare_cached("INSERT INTO authors (name, created) VALUES (?1, ?2)")?
-        .execute(params![name, now])?;
+    conn.prepare_cached("INSERT INTO authors (name, created, uid) VALUES (?1, ?2, ?3)")?
+        .execute(params![name, now, crate::ids::new_gid()])?;
     Ok(conn.last_insert_rowid())
 }
 
@@ -112,6 +123,7 @@ pub(crate) fn document_key(conn: &Connection, doc_id: &str) -> FResult<(i64, u32
 /// A span row to write.
 pub(crate) struct SpanRow<'a> {
     pub id: Option<i64>,
+    pub gid: &'a str,
     pub doc: i64,
     pub uid: &'a str,
     pub revision: u32,
@@ -125,19 +137,21 @@ pub(crate) struct SpanRow<'a> {
     pub created: i64,
     pub updated: i64,
     pub text: &'a str,
+    pub anchor: AnchorState,
+    pub confidence: f64,
 }
 
 /// The statement [`write_span_row`] runs.
 pub(crate) const INSERT_SPAN: &str =
     "INSERT INTO spans (id, doc, uid, revision, start, \"end\", label, layer,
-        attrs, note, author, created, updated, text)
-     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)";
+        attrs, note, author, created, updated, text, gid, anchor, confidence)
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)";
 
 /// Updates the span row with id `?1` from the same parameters as [`INSERT_SPAN`].
 pub(crate) const UPDATE_SPAN: &str =
     "UPDATE spans SET doc = ?2, uid = ?3, revision = ?4, start = ?5,
         \"end\" = ?6, label = ?7, layer = ?8, attrs = ?9, note = ?10, author = ?11, created = ?12,
-        updated = ?13, text = ?14
+        updated = ?13, text = ?14, gid = ?15, anchor = ?16, confidence = ?17
      WHERE id = ?1";
 
 /// Inserts a span row and returns its id.
@@ -163,7 +177,10 @@ pub(crate) fn write_span_row(stmt: &mut rusqlite::Statement<'_>, s: &SpanRow<'_>
         s.author,
         s.created,
         s.updated,
-        s.text
+        s.text,
+        s.gid,
+        s.anchor.as_str(),
+        s.confidence
     ])?;
     Ok(())
 }

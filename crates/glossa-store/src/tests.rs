@@ -84,14 +84,76 @@ fn v1_file_upgrades_to_the_fresh_schema() {
     let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/v1.glossa");
     let (_dir, path) = temp();
     std::fs::copy(&fixture, &path).unwrap();
-    let store = Store::open(&path).unwrap();
+    let v1 = Connection::open(&path).unwrap();
+    let count = |sql: &str| -> i64 { v1.query_row(sql, [], |r| r.get(0)).unwrap() };
+    let (spans, relations, operations) = (
+        count("SELECT count(*) FROM spans"),
+        count("SELECT count(*) FROM relations"),
+        count("SELECT count(*) FROM operations"),
+    );
+    drop(v1);
+    let mut store = Store::open(&path).unwrap();
     assert_eq!(
         store.schema_version().unwrap(),
         migrations::latest_version()
     );
+    // The v1 file was kept beside it, unchanged.
+    let backup = PathBuf::from(format!("{}.v1-backup", path.display()));
+    let kept = Connection::open(&backup).unwrap();
+    let version: i64 = kept
+        .pragma_query_value(None, "user_version", |r| r.get(0))
+        .unwrap();
+    assert_eq!(version, 1);
+    drop(kept);
+    // Every span, relation and operation survived, with global ids.
     let view = store.document_view("tricky").unwrap();
-    assert_eq!(view.spans.len(), 7);
-    assert_eq!(view.relations.len(), 2);
+    assert_eq!(view.spans.len() as i64, spans);
+    assert_eq!(view.relations.len() as i64, relations);
+    assert!(view
+        .spans
+        .iter()
+        .all(|s| s.gid.len() == 36 && s.anchor == glossa_core::AnchorState::Exact));
+    assert!(view.relations.iter().all(|r| r.gid.len() == 36));
+    let mut gids: Vec<_> = view.spans.iter().map(|s| s.gid.clone()).collect();
+    gids.sort();
+    gids.dedup();
+    assert_eq!(gids.len(), view.spans.len());
+    assert_eq!(store.history(None, 100).unwrap().len() as i64, operations);
+    assert!(store.authors().unwrap().iter().all(|a| a.uid.len() == 36));
+    // Alice's status survived as hers.
+    assert_eq!(
+        store.person_status("tricky", "alice").unwrap(),
+        DocStatus::InProgress
+    );
+    // The undo history survived: alice's undone delete redoes, then her edits undo in order.
+    let redone = store.redo("alice", "tricky").unwrap().unwrap();
+    assert_eq!(redone.kind, glossa_core::OpKind::DeleteSpan);
+    assert_eq!(
+        store.document_view("tricky").unwrap().spans.len() as i64,
+        spans - 1
+    );
+    let kinds: Vec<_> = (0..3)
+        .map(|_| {
+            store
+                .undo("alice", "tricky")
+                .unwrap()
+                .operation
+                .unwrap()
+                .kind
+        })
+        .collect();
+    use glossa_core::OpKind::*;
+    assert_eq!(kinds, [DeleteSpan, SetStatus, UpdateSpan]);
+    // New operations continue the upgraded log's sequence.
+    let seqs: Vec<i64> = store
+        .conn
+        .prepare("SELECT seq FROM operations ORDER BY id")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(seqs, (1..=seqs.len() as i64).collect::<Vec<_>>());
     drop(store);
     let (_dir2, fresh) = temp();
     drop(Store::create(&fresh, "fresh", &Schema::news_default()).unwrap());
@@ -142,7 +204,7 @@ fn write_v1_fixture() {
         .set_status("alice", "tricky", DocStatus::InProgress)
         .unwrap();
     store.delete_span("alice", kyiv.id).unwrap();
-    store.undo("alice").unwrap().unwrap();
+    store.undo("alice", "tricky").unwrap();
     let mut bobs = new_span(&store, 13, 16, "PERSON");
     bobs.layer = "bob".into();
     store.create_span("bob", &bobs).unwrap();
@@ -189,7 +251,12 @@ fn refuses_a_newer_schema() {
         .pragma_update(None, "user_version", 99)
         .unwrap();
     let e = Store::open(&path).unwrap_err();
-    assert!(e.to_string().contains("newer Glossa"), "{e}");
+    assert!(
+        e.to_string()
+            .contains("made by a newer Glossa (schema v99); this one reads up to v2"),
+        "{e}"
+    );
+    assert!(!e.to_string().contains("not a Glossa project"), "{e}");
 }
 
 #[test]
@@ -292,7 +359,9 @@ fn edits_undo_and_redo_survive_reopening() {
         .create_span("alice", &new_span(&store, 77, 81, "GPE"))
         .unwrap();
     assert_eq!(kyiv.text, "Kyiv");
-    assert_eq!(kyiv.uid, "s4");
+    // A new span's ids are global (UUIDv7), its uid the same.
+    assert_eq!(kyiv.gid.len(), 36);
+    assert_eq!(kyiv.uid, kyiv.gid);
     let claim = store
         .create_span("alice", &new_span(&store, 194, 226, "CLAIM"))
         .unwrap();
@@ -325,32 +394,39 @@ fn edits_undo_and_redo_survive_reopening() {
 
     // Undo the delete after reopening: the span and its relation come back.
     let mut store = Store::open(&path).unwrap();
-    let op = store.undo("alice").unwrap().unwrap();
+    let op = store.undo("alice", "tricky").unwrap().operation.unwrap();
     assert_eq!(op.kind, glossa_core::OpKind::DeleteSpan);
     let view = store.document_view("tricky").unwrap();
     assert!(view.spans.iter().any(|s| s.id == person.id));
     assert!(view.relations.iter().any(|r| r.id == rel.id));
     // Undo the attribute change.
-    store.undo("alice").unwrap().unwrap();
+    store.undo("alice", "tricky").unwrap().operation.unwrap();
     assert!(store.span(claim.id).unwrap().attrs.is_empty());
     drop(store);
 
     let mut store = Store::open(&path).unwrap();
-    let op = store.redo("alice").unwrap().unwrap();
+    let op = store.redo("alice", "tricky").unwrap().unwrap();
     assert_eq!(op.kind, glossa_core::OpKind::UpdateSpan);
     assert_eq!(
         store.span(claim.id).unwrap().attrs["checkworthiness"],
         "CFS"
     );
     // Bob's history is his own.
-    assert!(store.undo("bob").unwrap().is_none());
+    assert!(store.undo("bob", "tricky").unwrap().operation.is_none());
     // A new edit discards alice's redo stack (the undone delete).
     store
         .set_status("alice", "tricky", DocStatus::Done)
         .unwrap();
-    assert!(store.redo("alice").unwrap().is_none());
-    store.undo("alice").unwrap().unwrap();
-    assert_eq!(store.document("tricky").unwrap().status, DocStatus::Todo);
+    assert!(store.redo("alice", "tricky").unwrap().is_none());
+    assert_eq!(
+        store.person_status("tricky", "alice").unwrap(),
+        DocStatus::Done
+    );
+    store.undo("alice", "tricky").unwrap().operation.unwrap();
+    assert_eq!(
+        store.person_status("tricky", "alice").unwrap(),
+        DocStatus::Todo
+    );
     let kinds: Vec<_> = store
         .history(Some("tricky"), 100)
         .unwrap()
@@ -361,18 +437,102 @@ fn edits_undo_and_redo_survive_reopening() {
 }
 
 #[test]
-fn undo_refuses_to_overwrite_someone_elses_change() {
+fn undo_skips_an_edit_someone_else_changed_since_and_goes_on() {
     let (_dir, path) = temp();
     let mut store = with_doc(&path);
+    let first = store
+        .create_span("alice", &new_span(&store, 13, 16, "PERSON"))
+        .unwrap();
     let s = store
         .create_span("alice", &new_span(&store, 77, 81, "GPE"))
         .unwrap();
     let mut bobs = s.clone();
     bobs.label = "LOC".into();
     store.update_span("bob", &bobs).unwrap();
-    let e = store.undo("alice").unwrap_err();
-    assert!(matches!(e.kind, StoreErrorKind::Conflict(_)), "{e}");
+    // Alice's latest edit (the GPE span) was changed by bob: undo reports and skips it, and
+    // undoes the edit before it instead of getting stuck.
+    let out = store.undo("alice", "tricky").unwrap();
+    assert_eq!(out.skipped.len(), 1);
+    assert!(
+        out.skipped[0].reason.contains("changed since"),
+        "{:?}",
+        out.skipped
+    );
     assert_eq!(store.span(s.id).unwrap().label, "LOC");
+    assert_eq!(out.operation.unwrap().kind, glossa_core::OpKind::CreateSpan);
+    assert!(store.span(first.id).is_err());
+    // The skipped edit has left the stack: nothing more to undo.
+    let out = store.undo("alice", "tricky").unwrap();
+    assert!(out.operation.is_none() && out.skipped.is_empty());
+}
+
+#[test]
+fn undo_and_redo_are_per_document() {
+    let (_dir, path) = temp();
+    let mut store = with_doc(&path);
+    let mut batch = store.begin_import().unwrap();
+    batch
+        .add_document(
+            &checked(AnnotatedDocument::plain("other", "Kim met Putin.")),
+            None,
+        )
+        .unwrap();
+    batch.commit("ann", &serde_json::json!({})).unwrap();
+    let in_tricky = store
+        .create_span("alice", &new_span(&store, 77, 81, "GPE"))
+        .unwrap();
+    let other = store.document("other").unwrap();
+    let in_other = store
+        .create_span(
+            "alice",
+            &NewSpan {
+                doc_id: "other".into(),
+                revision: other.revision,
+                uid: None,
+                start: 0,
+                end: 3,
+                label: "PERSON".into(),
+                layer: "alice".into(),
+                attrs: Attrs::new(),
+                note: None,
+                text: "Kim".into(),
+            },
+        )
+        .unwrap();
+    // Undo in "tricky" undoes the edit in "tricky", though the one in "other" is newer.
+    let op = store.undo("alice", "tricky").unwrap().operation.unwrap();
+    assert_eq!(op.doc_id.as_deref(), Some("tricky"));
+    assert!(store.span(in_tricky.id).is_err());
+    assert!(store.span(in_other.id).is_ok());
+    assert!(store.undo("alice", "tricky").unwrap().operation.is_none());
+    assert!(store.redo("alice", "other").unwrap().is_none());
+    assert!(store.redo("alice", "tricky").unwrap().is_some());
+    assert!(store.span(in_tricky.id).is_ok());
+}
+
+#[test]
+fn an_edit_on_an_old_revision_is_stale() {
+    let (_dir, path) = temp();
+    let mut store = with_doc(&path);
+    let old = new_span(&store, 77, 81, "GPE");
+    let mut batch = store.begin_import().unwrap();
+    batch
+        .update_document(
+            &checked(AnnotatedDocument::plain(
+                "tricky",
+                format!("New first line.\n{TRICKY}"),
+            )),
+            None,
+            false,
+        )
+        .unwrap();
+    batch.commit("ann", &serde_json::json!({})).unwrap();
+    let e = store.create_span("alice", &old).unwrap_err();
+    assert!(
+        matches!(e.kind, StoreErrorKind::Stale { current: 2, .. }),
+        "{e}"
+    );
+    assert!(e.to_string().contains("changed"), "{e}");
 }
 
 #[test]
@@ -403,6 +563,9 @@ fn update_reanchors_or_replaces() {
         .unwrap();
     let counts = batch.commit("ann", &serde_json::json!({})).unwrap();
     assert_eq!((counts.reanchored, counts.orphaned), (2, 1));
+    let log = store.history(Some("tricky"), 1).unwrap();
+    assert_eq!(log[0].kind, glossa_core::OpKind::Reanchor);
+    assert_eq!(log[0].author, glossa_core::SYSTEM_AUTHOR);
     let view = store.document_view("tricky").unwrap();
     assert_eq!(view.document.revision, 2);
     let index = OffsetIndex::new(&edited);
@@ -425,9 +588,13 @@ fn update_reanchors_or_replaces() {
             .iter()
             .map(|a| a.name.as_str())
             .collect::<Vec<_>>(),
-        ["ann", "import"]
+        ["ann", "import", glossa_core::SYSTEM_AUTHOR]
     );
 
+    // A replacing import touches only the layers it brings: alice's span stays.
+    let alices = store
+        .create_span("alice", &new_span(&store, 0, 3, "PERSON"))
+        .unwrap();
     let mut batch = store.begin_import().unwrap();
     let mut replacement = AnnotatedDocument::plain("tricky", edited);
     replacement.spans = vec![span("x", 0, 8, "PERSON")];
@@ -438,8 +605,84 @@ fn update_reanchors_or_replaces() {
     let stats = store.stats().unwrap();
     assert_eq!(
         (stats.spans, stats.orphaned_spans, stats.relations),
-        (1, 0, 0)
+        (2, 0, 0)
     );
+    assert_eq!(store.span(alices.id).unwrap(), alices);
+}
+
+#[test]
+fn an_update_keeps_status_meta_and_the_ids_of_spans_it_brings_again() {
+    let (_dir, path) = temp();
+    let mut store = with_doc(&path);
+    let mut batch = store.begin_import().unwrap();
+    let mut doc = tricky_doc();
+    doc.id = "meta".into();
+    doc.status = DocStatus::Done;
+    doc.meta.insert("source".into(), serde_json::json!("wire"));
+    batch.add_document(&checked(doc.clone()), None).unwrap();
+    batch.commit("ann", &serde_json::json!({})).unwrap();
+    let before = store.document_view("meta").unwrap();
+    // The same spans again, one relabelled, and no status or meta: status and meta stay, and
+    // the spans keep their ids and creation times.
+    let mut again = doc.clone();
+    again.status = DocStatus::Todo;
+    again.meta.clear();
+    again.spans[1].label = "ORG".into();
+    let mut batch = store.begin_import().unwrap();
+    batch.update_document(&checked(again), None, true).unwrap();
+    batch.commit("ann", &serde_json::json!({})).unwrap();
+    let after = store.document_view("meta").unwrap();
+    assert_eq!(after.document.status, DocStatus::Done);
+    assert_eq!(after.document.meta["source"], "wire");
+    let ids = |v: &glossa_core::DocumentView| -> Vec<(String, String, String)> {
+        v.spans
+            .iter()
+            .map(|s| (s.uid.clone(), s.gid.clone(), s.created.clone()))
+            .collect()
+    };
+    assert_eq!(ids(&before), ids(&after));
+    assert_eq!(after.relations.len(), 1);
+    assert_eq!(after.relations[0].gid, before.relations[0].gid);
+    let p1 = after.spans.iter().find(|s| s.uid == "p1").unwrap();
+    assert_eq!(p1.label, "ORG");
+}
+
+#[test]
+fn deleting_the_sentence_of_a_span_orphans_it_rather_than_moving_it_to_another_mention() {
+    let (_dir, path) = temp();
+    let mut store = Store::create(&path, "t", &Schema::news_default()).unwrap();
+    let text = "Putin met Kim on Tuesday. Later, in Moscow, Putin said the talks went well. NATO was not told.";
+    let mut doc = AnnotatedDocument::plain("d", text);
+    let second = text.rfind("Putin").unwrap();
+    doc.spans = vec![
+        span("a", 0, 5, "PERSON"),
+        span("b", second, second + 5, "PERSON"),
+    ];
+    let mut batch = store.begin_import().unwrap();
+    batch.add_document(&checked(doc), None).unwrap();
+    batch.commit("ann", &serde_json::json!({})).unwrap();
+    let edited = text.replace(" Later, in Moscow, Putin said the talks went well.", "");
+    let mut batch = store.begin_import().unwrap();
+    batch
+        .update_document(&checked(AnnotatedDocument::plain("d", edited)), None, false)
+        .unwrap();
+    let counts = batch.commit("ann", &serde_json::json!({})).unwrap();
+    assert_eq!(
+        (counts.reanchored, counts.fuzzy, counts.orphaned),
+        (1, 0, 1)
+    );
+    let view = store.document_view("d").unwrap();
+    assert_eq!(view.spans.len(), 1);
+    assert_eq!(view.spans[0].uid, "a");
+    assert_eq!(view.spans[0].anchor, glossa_core::AnchorState::Exact);
+    let b = store.history(Some("d"), 1).unwrap().remove(0);
+    assert_eq!(b.kind, glossa_core::OpKind::Reanchor);
+    let spans = b.after.unwrap()["spans"].clone();
+    assert!(spans
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|s| s["anchor"] == "orphaned"));
 }
 
 #[test]

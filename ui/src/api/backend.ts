@@ -1,6 +1,7 @@
 // The only module that talks to the Rust backend. Every call is a Tauri command of
 // src-tauri/src/commands.rs; every type comes from ./types (generated from Rust by ts-rs).
 import { Channel, invoke } from "@tauri-apps/api/core";
+import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 import { open as openDialog, save as saveDialog } from "@tauri-apps/plugin-dialog";
 
 import type { AddSpan } from "./types/AddSpan";
@@ -22,6 +23,7 @@ import type { Session } from "./types/Session";
 import type { Span } from "./types/Span";
 import type { SpanPatch } from "./types/SpanPatch";
 import type { Stats } from "./types/Stats";
+import type { UndoOutcome } from "./types/UndoOutcome";
 
 /** A failed call: the backend's ApiError, as an Error a component can show. */
 export class BackendError extends Error {
@@ -53,13 +55,20 @@ export const backend = {
   listDocuments: () => call<DocumentSummary[]>("list_documents"),
   openDocument: (docId: string) => call<MarkedDocument>("open_document", { docId }),
   getSpan: (id: number) => call<Span>("get_span", { id }),
+  // Every edit names the revision of the document's text it was made on (the one on screen);
+  // one made on a revision the document has left is refused ("stale") and the backend sends
+  // `document-changed` (see onDocumentChanged).
   addSpan: (req: AddSpan) => call<Span>("add_span", { req }),
-  updateSpan: (id: number, patch: SpanPatch) => call<Span>("update_span", { id, patch }),
-  deleteSpan: (id: number) => call<Span>("delete_span", { id }),
-  addRelation: (from: number, to: number, label: string) => call<Relation>("add_relation", { from, to, label }),
-  deleteRelation: (id: number) => call<Relation>("delete_relation", { id }),
-  undo: () => call<Operation | null>("undo"),
-  redo: () => call<Operation | null>("redo"),
+  updateSpan: (id: number, revision: number, patch: SpanPatch) => call<Span>("update_span", { id, revision, patch }),
+  deleteSpan: (id: number, revision: number) => call<Span>("delete_span", { id, revision }),
+  addRelation: (from: number, to: number, label: string, revision: number) =>
+    call<Relation>("add_relation", { from, to, label, revision }),
+  deleteRelation: (id: number, revision: number) => call<Relation>("delete_relation", { id, revision }),
+  /** Undoes the annotator's latest edit of `docId`, skipping (and reporting) edits changed since by others. */
+  undo: (docId: string) => call<UndoOutcome>("undo", { docId }),
+  redo: (docId: string) => call<Operation | null>("redo", { docId }),
+  /** Calls `f` when the open document's text changed under the window (an edit was refused as stale). */
+  onDocumentChanged: (f: () => void): Promise<UnlistenFn> => listen("document-changed", () => f()),
   setStatus: (docId: string, status: DocStatus) => call<null>("set_status", { docId, status }),
   getSchema: () => call<Schema>("get_schema"),
   setSchema: (schema: Schema) => call<Schema>("set_schema", { schema }),

@@ -114,9 +114,9 @@ mockIPC((cmd, payload) => {
       const chars = cps(d.text);
       if (req.start < 0 || req.end > chars.length || req.start >= req.end) return fail("invalid_input", "bad offsets");
       const span: Span = {
-        id: nextId, uid: `s${nextId}`, doc_id: req.doc_id, revision: 1, start: req.start, end: req.end, label: req.label,
+        id: nextId, gid: `gid-${nextId}`, uid: `s${nextId}`, doc_id: req.doc_id, revision: 1, start: req.start, end: req.end, label: req.label,
         layer: author ?? "", attrs: req.attrs ?? {}, note: null, author: author ?? "", created: now(), updated: now(),
-        text: chars.slice(req.start, req.end).join(""),
+        text: chars.slice(req.start, req.end).join(""), anchor: "exact", confidence: 1,
       };
       nextId++;
       edit({ removed: none(), added: { spans: [span], relations: [] } });
@@ -137,7 +137,7 @@ mockIPC((cmd, payload) => {
       return s;
     }
     case "add_relation": {
-      const r: Relation = { id: nextId++, from: args.from as number, to: args.to as number, label: String(args.label), author: author ?? "", created: now() };
+      const r: Relation = { id: nextId, gid: `gid-${nextId++}`, from: args.from as number, to: args.to as number, label: String(args.label), author: author ?? "", created: now() };
       edit({ removed: none(), added: { spans: [], relations: [r] } });
       return r;
     }
@@ -151,12 +151,17 @@ mockIPC((cmd, payload) => {
     case "redo": {
       const [from, to] = cmd === "undo" ? [undo, redo] : [redo, undo];
       const op = from.pop();
-      if (!op) return null;
+      if (!op) return cmd === "undo" ? { operation: null, skipped: [] } : null;
       to.push(op);
       if (cmd === "undo") apply(op.added, op.removed);
       else apply(op.removed, op.added);
-      return { id: 1, author, time: now(), kind: "create_span", doc_id: null, before: null, after: null, undone: cmd === "undo" };
+      const done = { id: 1, author, time: now(), kind: "create_span", doc_id: null, before: null, after: null, undone: cmd === "undo" };
+      return cmd === "undo" ? { operation: done, skipped: [] } : done;
     }
+    case "plugin:event|listen":
+      return 1;
+    case "plugin:event|unlisten":
+      return null;
     case "set_status": {
       const d = docs.find((x) => x.id === args.docId);
       if (d) d.status = args.status as Doc["status"];

@@ -27,7 +27,7 @@ test("a row naming a label or layer that is not listed is refused, with its plac
 });
 
 test("a whole span reduces to its mark", () => {
-  const s: Span = { id: 4, uid: "s4", doc_id: "tricky", revision: 1, start: 77, end: 81, label: "GPE", layer: "Ana",
-    attrs: { x: 1 }, note: "n", author: "Ana", created: "", updated: "", text: "Kyiv" };
+  const s: Span = { id: 4, gid: "0193-g", uid: "s4", doc_id: "tricky", revision: 1, start: 77, end: 81, label: "GPE", layer: "Ana",
+    attrs: { x: 1 }, note: "n", author: "Ana", created: "", updated: "", text: "Kyiv", anchor: "exact", confidence: 1 };
   assert.deepEqual(markOf(s), { id: 4, start: 77, end: 81, label: "GPE", layer: "Ana" });
 });

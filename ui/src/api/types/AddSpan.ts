@@ -10,6 +10,10 @@ export type AddSpan = {
  */
 doc_id: string, 
 /**
+ * The revision of the document's text the offsets refer to (the one on screen).
+ */
+revision: number, 
+/**
  * Start (code points).
  */
 start: number, 

@@ -3,4 +3,4 @@
 /**
  * What kind of failure, for a UI to branch on.
  */
-export type ErrorCode = "not_found" | "invalid_input" | "conflict" | "already_exists" | "not_a_project" | "io" | "internal";
+export type ErrorCode = "not_found" | "invalid_input" | "conflict" | "already_exists" | "not_a_project" | "stale" | "busy" | "forbidden" | "io" | "internal";

@@ -21,10 +21,21 @@ spans: number,
  */
 relations: number, 
 /**
- * Spans carried to a new revision by re-anchoring.
+ * Spans carried to a new revision exactly (their words and context unchanged, or their
+ * words found unchanged elsewhere by a unique match).
  */
 reanchored: number, 
 /**
- * Spans left on an old revision because their text is gone.
+ * Spans placed on a new revision by a guess (their words changed, or the match was
+ * ambiguous): to re-check.
  */
-orphaned: number, };
+fuzzy: number, 
+/**
+ * Spans left on an old revision because their words are gone: to re-check.
+ */
+orphaned: number, 
+/**
+ * Spans of other layers an update left as they were (a replacing import touches only
+ * the layers it brings).
+ */
+kept: number, };

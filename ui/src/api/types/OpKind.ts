@@ -3,4 +3,4 @@
 /**
  * What an operation did.
  */
-export type OpKind = "create_span" | "update_span" | "delete_span" | "create_relation" | "delete_relation" | "set_status" | "import" | "undo" | "redo";
+export type OpKind = "create_span" | "update_span" | "delete_span" | "create_relation" | "delete_relation" | "set_status" | "import" | "reanchor" | "undo" | "redo";

@@ -7,9 +7,13 @@ import type { SpanId } from "./SpanId";
  */
 export type Relation = { 
 /**
- * Internal id.
+ * Internal id (this copy's handle for it).
  */
 id: RelationId, 
+/**
+ * The global id, the same in every copy of the project.
+ */
+gid: string, 
 /**
  * The source span (for ATTRIBUTED_TO, the claim).
  */

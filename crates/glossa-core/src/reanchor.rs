@@ -1,0 +1,543 @@
+//! Re-anchoring: carrying spans from one revision of a text to the next without ever reporting
+//! a guess as exact.
+//!
+//! 1. **Diff.** The two texts are diffed by code point ([`similar`], Myers, with a deadline).
+//!    A span whose words lie in one unchanged stretch, with most of its context carried along
+//!    beside it, is `exact` at the mapped place.
+//! 2. **Quote.** Otherwise its words are searched for in the text the diff did not account for
+//!    (inserted text: a moved paragraph). A unique match whose surrounding text agrees with the
+//!    span's old context is `moved`; several equally good matches, or a weak one, are `fuzzy`.
+//! 3. **Edited inside.** A span whose ends map through the diff but whose words changed is
+//!    `fuzzy` when the new words are still similar, else `orphaned`.
+//!
+//! Afterwards a placed span that would coincide with a span of its layer already there, or
+//! break the overlap rule, is `orphaned` instead (see [`settle`]).
+
+use std::time::{Duration, Instant};
+
+use similar::{capture_diff_slices_deadline, Algorithm, DiffOp};
+
+use crate::model::AnchorState;
+use crate::quote::{QuoteSelector, QUOTE_CONTEXT};
+
+/// How long the diff may take before it settles for a coarser (still correct) answer.
+const DIFF_DEADLINE: Duration = Duration::from_millis(150);
+
+/// The share of a span's available context (up to [`QUOTE_CONTEXT`] code points each side)
+/// that must come along with it for an `exact` placement.
+const MIN_CARRIED_CONTEXT: f64 = 0.5;
+
+/// Code points of agreeing context (both sides together, of at most 64) a quote match needs to
+/// count as `moved`; fewer (but at least [`MIN_FUZZY_CONTEXT`]) make it `fuzzy`.
+const MIN_MOVED_CONTEXT: usize = 16;
+
+/// Agreeing context below which a quote match is no evidence at all.
+const MIN_FUZZY_CONTEXT: usize = 4;
+
+/// How similar (0–1) a span's new words must be to its old ones to stay as `fuzzy`.
+const MIN_EDITED_SIMILARITY: f32 = 0.6;
+
+/// Where a span goes on the new text.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Placement {
+    /// New start (code points); for an orphaned span, its old start.
+    pub start: usize,
+    /// New end (code points); for an orphaned span, its old end.
+    pub end: usize,
+    /// How sure the placement is.
+    pub state: AnchorState,
+    /// From 0 to 1.
+    pub confidence: f64,
+}
+
+impl Placement {
+    fn orphaned(start: usize, end: usize) -> Self {
+        Self {
+            start,
+            end,
+            state: AnchorState::Orphaned,
+            confidence: 0.0,
+        }
+    }
+}
+
+/// An unchanged stretch: `len` code points at `old` in the old text and `new` in the new one.
+#[derive(Debug, Clone, Copy)]
+struct Same {
+    old: usize,
+    new: usize,
+    len: usize,
+}
+
+/// The diff of two texts, ready to place spans of the old one on the new one.
+pub struct Reanchor {
+    old: Vec<char>,
+    new: Vec<char>,
+    /// Unchanged stretches, in order (increasing in both texts).
+    same: Vec<Same>,
+    /// The other diff operations as (old start, old end, new start, new end), in order.
+    changed: Vec<(usize, usize, usize, usize)>,
+}
+
+impl Reanchor {
+    /// Diffs `old` and `new`.
+    pub fn new(old: &str, new: &str) -> Self {
+        let old: Vec<char> = old.chars().collect();
+        let new: Vec<char> = new.chars().collect();
+        let deadline = Some(Instant::now() + DIFF_DEADLINE);
+        let ops = capture_diff_slices_deadline(Algorithm::Myers, &old, &new, deadline);
+        let mut same = Vec::new();
+        let mut changed = Vec::new();
+        for op in ops {
+            match op {
+                DiffOp::Equal {
+                    old_index,
+                    new_index,
+                    len,
+                } => match same.last_mut() {
+                    Some(s @ Same { .. })
+                        if s.old + s.len == old_index && s.new + s.len == new_index =>
+                    {
+                        s.len += len;
+                    }
+                    _ => same.push(Same {
+                        old: old_index,
+                        new: new_index,
+                        len,
+                    }),
+                },
+                DiffOp::Delete {
+                    old_index,
+                    old_len,
+                    new_index,
+                } => changed.push((old_index, old_index + old_len, new_index, new_index)),
+                DiffOp::Insert {
+                    old_index,
+                    new_index,
+                    new_len,
+                } => changed.push((old_index, old_index, new_index, new_index + new_len)),
+                DiffOp::Replace {
+                    old_index,
+                    old_len,
+                    new_index,
+                    new_len,
+                } => changed.push((
+                    old_index,
+                    old_index + old_len,
+                    new_index,
+                    new_index + new_len,
+                )),
+            }
+        }
+        Self {
+            old,
+            new,
+            same,
+            changed,
+        }
+    }
+
+    /// Whether the texts are the same.
+    pub fn unchanged(&self) -> bool {
+        self.changed.is_empty()
+    }
+
+    /// The unchanged stretch holding old position `p`, if any.
+    fn same_at_old(&self, p: usize) -> Option<Same> {
+        let i = self.same.partition_point(|s| s.old + s.len <= p);
+        self.same.get(i).copied().filter(|s| s.old <= p)
+    }
+
+    /// The unchanged stretch holding new position `p`, if any.
+    fn same_at_new(&self, p: usize) -> Option<Same> {
+        let i = self.same.partition_point(|s| s.new + s.len <= p);
+        self.same.get(i).copied().filter(|s| s.new <= p)
+    }
+
+    /// Where old position `p` (a boundary between code points) lands in the new text.
+    fn map(&self, p: usize) -> usize {
+        if let Some(s) = self.same_at_old(p) {
+            return s.new + (p - s.old);
+        }
+        if p > 0 {
+            if let Some(s) = self.same_at_old(p - 1) {
+                return s.new + (p - s.old);
+            }
+        }
+        let i = self.changed.partition_point(|c| c.1 < p);
+        match self.changed.get(i) {
+            Some(&(os, _, ns, ne)) => {
+                if p <= os {
+                    ns
+                } else {
+                    ne
+                }
+            }
+            None => self.new.len(),
+        }
+    }
+
+    /// How many of `[from, to)` (old positions) the diff carried into the new window
+    /// `[lo, hi)`.
+    fn carried(&self, from: usize, to: usize, lo: usize, hi: usize) -> usize {
+        let mut n = 0;
+        let mut i = self.same.partition_point(|s| s.old + s.len <= from);
+        while let Some(s) = self.same.get(i).filter(|s| s.old < to) {
+            let (a, b) = (s.old.max(from), (s.old + s.len).min(to));
+            let (na, nb) = (s.new + (a - s.old), s.new + (b - s.old));
+            n += nb.min(hi).saturating_sub(na.max(lo));
+            i += 1;
+        }
+        n
+    }
+
+    /// Code points of the old context of `[start, end)` that agree with the new text around
+    /// `[ns, ne)`: matching outward from both ends, as far as [`QUOTE_CONTEXT`].
+    fn agreeing_context(&self, start: usize, end: usize, ns: usize, ne: usize) -> usize {
+        let before = self.old[..start]
+            .iter()
+            .rev()
+            .zip(self.new[..ns].iter().rev())
+            .take(QUOTE_CONTEXT)
+            .take_while(|(a, b)| a == b)
+            .count();
+        let after = self.old[end..]
+            .iter()
+            .zip(self.new[ne..].iter())
+            .take(QUOTE_CONTEXT)
+            .take_while(|(a, b)| a == b)
+            .count();
+        before + after
+    }
+
+    /// Where span `[start, end)` of the old text goes.
+    pub fn place(&self, start: usize, end: usize) -> Placement {
+        let n_old = self.old.len();
+        if start >= end || end > n_old {
+            return Placement::orphaned(start, end);
+        }
+        // 1. Through the diff, words unchanged and context carried along.
+        if let Some(s) = self.same_at_old(start).filter(|s| end <= s.old + s.len) {
+            let (ns, ne) = (s.new + (start - s.old), s.new + (end - s.old));
+            let (cs, ce) = (
+                start.saturating_sub(QUOTE_CONTEXT),
+                (end + QUOTE_CONTEXT).min(n_old),
+            );
+            let available = (start - cs) + (ce - end);
+            let window = (
+                ns.saturating_sub(2 * QUOTE_CONTEXT),
+                (ne + 2 * QUOTE_CONTEXT).min(self.new.len()),
+            );
+            let carried =
+                self.carried(cs, start, window.0, ns) + self.carried(end, ce, ne, window.1);
+            if available == 0 || carried as f64 >= MIN_CARRIED_CONTEXT * available as f64 {
+                return Placement {
+                    start: ns,
+                    end: ne,
+                    state: AnchorState::Exact,
+                    confidence: 1.0,
+                };
+            }
+        }
+        // 2. The same words in text the diff did not account for.
+        if let Some(p) = self.search(start, end) {
+            return p;
+        }
+        // 3. Ends mapped through the diff, words changed.
+        let (ns, ne) = (self.map(start), self.map(end));
+        if ns < ne {
+            let old_words: String = self.old[start..end].iter().collect();
+            let new_words: String = self.new[ns..ne].iter().collect();
+            let ratio =
+                similar::TextDiff::from_chars(old_words.as_str(), new_words.as_str()).ratio();
+            let context = self.agreeing_context(start, end, ns, ne);
+            if ratio >= MIN_EDITED_SIMILARITY
+                && context >= MIN_FUZZY_CONTEXT.min(start + (n_old - end))
+            {
+                return Placement {
+                    start: ns,
+                    end: ne,
+                    state: AnchorState::Fuzzy,
+                    confidence: f64::from(ratio) * 0.9,
+                };
+            }
+        }
+        Placement::orphaned(start, end)
+    }
+
+    /// Searches the new text for the span's words where the diff did not map other old text,
+    /// scoring each match by its agreeing context.
+    fn search(&self, start: usize, end: usize) -> Option<Placement> {
+        let words = &self.old[start..end];
+        let len = words.len();
+        if len == 0 || len > self.new.len() {
+            return None;
+        }
+        let hint = self.map(start);
+        // (score, -distance, start)
+        let mut best: Option<(usize, usize, usize)> = None;
+        let mut ties = 0;
+        let first = words[0];
+        for ns in 0..=self.new.len() - len {
+            if self.new[ns] != first || &self.new[ns..ns + len] != words {
+                continue;
+            }
+            // Text the diff carried from elsewhere in the old text holds other words.
+            if self
+                .same_at_new(ns)
+                .is_some_and(|s| ns + len <= s.new + s.len)
+            {
+                continue;
+            }
+            let score = self.agreeing_context(start, end, ns, ns + len);
+            let distance = ns.abs_diff(hint);
+            match best {
+                Some((s, d, _)) if score < s || (score == s && distance >= d) => {
+                    if score == s {
+                        ties += 1;
+                    }
+                }
+                Some((s, _, _)) => {
+                    ties = if score == s { ties + 1 } else { 0 };
+                    best = Some((score, distance, ns));
+                }
+                None => best = Some((score, distance, ns)),
+            }
+        }
+        let (score, _, ns) = best?;
+        let available = start.min(QUOTE_CONTEXT) + (self.old.len() - end).min(QUOTE_CONTEXT);
+        let confidence = if available == 0 {
+            1.0
+        } else {
+            score as f64 / available as f64
+        };
+        let state = if ties == 0 && score >= MIN_MOVED_CONTEXT.min(available) {
+            AnchorState::Moved
+        } else if score >= MIN_FUZZY_CONTEXT.min(available) {
+            AnchorState::Fuzzy
+        } else {
+            return None;
+        };
+        let confidence = if state == AnchorState::Fuzzy {
+            confidence * 0.5
+        } else {
+            confidence
+        };
+        Some(Placement {
+            start: ns,
+            end: ns + len,
+            state,
+            confidence,
+        })
+    }
+}
+
+/// Finds `quote` in `text` by its exact words and context (a W3C `TextQuoteSelector` whose
+/// offsets no longer fit): the one occurrence whose surrounding text agrees best with the
+/// prefix and suffix, when that agreement is strong and no other occurrence agrees as well.
+/// `None` rather than a guess.
+pub fn find_quote(quote: &QuoteSelector, text: &str) -> Option<(usize, usize)> {
+    if quote.exact.is_empty() {
+        return None;
+    }
+    let index = crate::offsets::OffsetIndex::new(text);
+    let len = quote.exact.chars().count();
+    let mut scores: Vec<(usize, usize)> = Vec::new();
+    for (byte, _) in text.match_indices(quote.exact.as_str()) {
+        let before = text[..byte]
+            .chars()
+            .rev()
+            .zip(quote.prefix.chars().rev())
+            .take_while(|(a, b)| a == b)
+            .count();
+        let after = text[byte + quote.exact.len()..]
+            .chars()
+            .zip(quote.suffix.chars())
+            .take_while(|(a, b)| a == b)
+            .count();
+        if let Ok(start) = index.byte_to_cp(byte) {
+            scores.push((before + after, start));
+        }
+    }
+    scores.sort_by_key(|s| std::cmp::Reverse(s.0));
+    let available = quote.prefix.chars().count() + quote.suffix.chars().count();
+    match scores.as_slice() {
+        [(best, start), rest @ ..]
+            if *best >= MIN_MOVED_CONTEXT.min(available)
+                && rest.first().is_none_or(|(next, _)| next < best) =>
+        {
+            Some((*start, start + len))
+        }
+        _ => None,
+    }
+}
+
+/// A span to settle: its layer and label, and where it goes (or where it already is).
+#[derive(Debug, Clone, Copy)]
+pub struct Settling<'a> {
+    /// Its layer.
+    pub layer: &'a str,
+    /// Its label.
+    pub label: &'a str,
+    /// Its placement.
+    pub placement: Placement,
+}
+
+/// Orphans placed spans that would coincide with another span of their layer and label, or
+/// (when `allow_overlaps` is false) overlap another span of their layer. `fixed` are spans
+/// already on the new text; `placed` are the re-anchored ones, changed in place. Earlier
+/// placed spans win over later ones.
+pub fn settle(fixed: &[Settling<'_>], placed: &mut [Settling<'_>], allow_overlaps: bool) {
+    let clash = |a: &Settling<'_>, b: &Settling<'_>| {
+        let (p, q) = (a.placement, b.placement);
+        a.layer == b.layer
+            && if allow_overlaps {
+                a.label == b.label && p.start == q.start && p.end == q.end
+            } else {
+                crate::rules::overlaps(p.start, p.end, q.start, q.end)
+            }
+    };
+    for i in 0..placed.len() {
+        if placed[i].placement.state == AnchorState::Orphaned {
+            continue;
+        }
+        let bad = fixed.iter().any(|f| clash(f, &placed[i]))
+            || placed[..i]
+                .iter()
+                .any(|p| p.placement.state != AnchorState::Orphaned && clash(p, &placed[i]));
+        if bad {
+            placed[i].placement.state = AnchorState::Orphaned;
+            placed[i].placement.confidence = 0.0;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cp(text: &str, needle: &str) -> (usize, usize) {
+        let b = text.find(needle).unwrap();
+        let s = text[..b].chars().count();
+        (s, s + needle.chars().count())
+    }
+
+    fn slice(text: &str, p: Placement) -> String {
+        text.chars().skip(p.start).take(p.end - p.start).collect()
+    }
+
+    const TEXT: &str = "Putin met Kim in Pyongyang on Tuesday. Later, in Moscow, Putin said the talks went well. NATO officials were not told.";
+
+    #[test]
+    fn an_edit_before_a_span_moves_it_exactly() {
+        let new = TEXT.replace("Tuesday", "a cold Tuesday");
+        let r = Reanchor::new(TEXT, &new);
+        let (s, e) = cp(TEXT, "NATO");
+        let p = r.place(s, e);
+        assert_eq!(p.state, AnchorState::Exact);
+        assert_eq!(slice(&new, p), "NATO");
+    }
+
+    #[test]
+    fn deleting_the_sentence_orphans_its_span_instead_of_jumping() {
+        // The second "Putin" goes with its sentence; the first stays. The span must not land
+        // on the first one (which already carries an identical span).
+        let b = TEXT.rfind("Putin").unwrap();
+        let s = TEXT[..b].chars().count();
+        let new = TEXT.replace(" Later, in Moscow, Putin said the talks went well.", "");
+        let r = Reanchor::new(TEXT, &new);
+        let p = r.place(s, s + 5);
+        assert_eq!(p.state, AnchorState::Orphaned, "{p:?}");
+        // The first "Putin" is exact.
+        assert_eq!(r.place(0, 5).state, AnchorState::Exact);
+    }
+
+    #[test]
+    fn a_moved_paragraph_is_found_by_its_quote() {
+        let old = "First paragraph about the weather today.\n\nSecond paragraph where NATO met in Brussels to talk.\n\nThird paragraph on sports and games.";
+        let new = "First paragraph about the weather today.\n\nThird paragraph on sports and games.\n\nSecond paragraph where NATO met in Brussels to talk.";
+        let r = Reanchor::new(old, new);
+        let (s, e) = cp(old, "NATO");
+        let p = r.place(s, e);
+        assert!(
+            matches!(p.state, AnchorState::Exact | AnchorState::Moved),
+            "{p:?}"
+        );
+        assert_eq!(slice(new, p), "NATO");
+        assert_eq!(p.start, cp(new, "NATO").0);
+    }
+
+    #[test]
+    fn an_edit_inside_a_span_is_fuzzy_and_a_rewrite_orphans() {
+        let old = "The leader Kim Jong Un arrived in the capital yesterday morning.";
+        let new = "The leader Kim Jong-un arrived in the capital yesterday morning.";
+        let r = Reanchor::new(old, new);
+        let (s, e) = cp(old, "Kim Jong Un");
+        let p = r.place(s, e);
+        assert_eq!(p.state, AnchorState::Fuzzy, "{p:?}");
+        assert_eq!(slice(new, p), "Kim Jong-un");
+        let r = Reanchor::new(
+            old,
+            "Something else entirely was written here by the editor.",
+        );
+        assert_eq!(r.place(s, e).state, AnchorState::Orphaned);
+    }
+
+    #[test]
+    fn line_ending_changes_keep_spans_exact() {
+        let old = "Title line\r\nKim spoke.\r\nPutin answered.\r\n";
+        let new = old.replace("\r\n", "\n");
+        let r = Reanchor::new(old, &new);
+        for w in ["Title line", "Kim", "Putin answered."] {
+            let (s, e) = cp(old, w);
+            let p = r.place(s, e);
+            assert_eq!(p.state, AnchorState::Exact, "{w}: {p:?}");
+            assert_eq!(slice(&new, p), w);
+        }
+    }
+
+    #[test]
+    fn a_quote_is_found_only_when_its_context_decides() {
+        let text = "NATO said. Later NATO said again.";
+        let q = QuoteSelector {
+            exact: "NATO".into(),
+            prefix: "Later ".into(),
+            suffix: " said again.".into(),
+        };
+        assert_eq!(find_quote(&q, &format!("Intro. {text}")), Some((24, 28)));
+        // Both occurrences agree as little: no guess.
+        let weak = QuoteSelector {
+            exact: "NATO".into(),
+            prefix: "xx ".into(),
+            suffix: " said".into(),
+        };
+        assert_eq!(find_quote(&weak, text), None);
+        assert_eq!(find_quote(&q, "nothing here"), None);
+    }
+
+    #[test]
+    fn settling_orphans_a_span_that_lands_on_an_identical_one() {
+        let fixed = [Settling {
+            layer: "alice",
+            label: "PERSON",
+            placement: Placement {
+                start: 0,
+                end: 5,
+                state: AnchorState::Exact,
+                confidence: 1.0,
+            },
+        }];
+        let mut placed = [Settling {
+            layer: "alice",
+            label: "PERSON",
+            placement: Placement {
+                start: 0,
+                end: 5,
+                state: AnchorState::Moved,
+                confidence: 0.9,
+            },
+        }];
+        settle(&fixed, &mut placed, true);
+        assert_eq!(placed[0].placement.state, AnchorState::Orphaned);
+    }
+}

@@ -1,0 +1,50 @@
+-- Glossa project schema, version 2: global identity, anchor states, per-person status and
+-- an operation log with replica sequence numbers and Lamport clocks. Additive over v1; the
+-- migration's hook (migrations.rs) fills the new ids and hashes of existing rows.
+-- Append-only: never edit this file once released; add v3.sql instead.
+
+-- Authors: a global id (the name is a display name, unique per project), a role.
+ALTER TABLE authors ADD COLUMN uid TEXT;
+ALTER TABLE authors ADD COLUMN role TEXT NOT NULL DEFAULT 'annotator'
+    CHECK (role IN ('annotator', 'reviewer', 'system'));
+CREATE UNIQUE INDEX authors_by_uid ON authors (uid);
+
+-- Spans: a global id, and how sure Glossa is that the span sits on its words.
+ALTER TABLE spans ADD COLUMN gid TEXT;
+ALTER TABLE spans ADD COLUMN anchor TEXT NOT NULL DEFAULT 'exact'
+    CHECK (anchor IN ('exact', 'moved', 'fuzzy', 'orphaned', 'confirmed'));
+ALTER TABLE spans ADD COLUMN confidence REAL NOT NULL DEFAULT 1.0;
+CREATE UNIQUE INDEX spans_by_gid ON spans (gid);
+
+-- Relations: a global id.
+ALTER TABLE relations ADD COLUMN gid TEXT;
+CREATE UNIQUE INDEX relations_by_gid ON relations (gid);
+
+-- Revisions: identified across copies by the SHA-256 of their text.
+ALTER TABLE revisions ADD COLUMN hash TEXT;
+
+-- Status per (document, annotator). `documents.status` stays the status a file brought in.
+CREATE TABLE doc_status (
+    doc     INTEGER NOT NULL REFERENCES documents (id) ON DELETE CASCADE,
+    author  INTEGER NOT NULL REFERENCES authors (id),
+    status  TEXT NOT NULL CHECK (status IN ('todo', 'in_progress', 'done')),
+    updated INTEGER NOT NULL,
+    PRIMARY KEY (doc, author)
+) STRICT, WITHOUT ROWID;
+
+-- Operations: who (the author), where (the replica, a copy of the project) and the replica's
+-- own sequence number make an operation's global id; the Lamport clock orders them.
+ALTER TABLE operations ADD COLUMN replica TEXT;
+ALTER TABLE operations ADD COLUMN seq INTEGER;
+ALTER TABLE operations ADD COLUMN lamport INTEGER;
+CREATE UNIQUE INDEX operations_by_replica ON operations (replica, seq);
+CREATE INDEX operations_by_doc ON operations (doc, author, id);
+
+DROP TRIGGER operations_immutable;
+CREATE TRIGGER operations_immutable
+BEFORE UPDATE OF id, author, time, kind, doc, before, after, ref_op, replica, seq, lamport
+ON operations
+WHEN old.seq IS NOT NULL
+BEGIN
+    SELECT RAISE(ABORT, 'operations are immutable except their state');
+END;
