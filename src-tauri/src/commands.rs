@@ -73,7 +73,8 @@ pub fn recent_projects(state: State<'_, AppState>) -> ApiResult<Vec<String>> {
 /// The document list.
 #[tauri::command]
 pub async fn list_documents(state: State<'_, AppState>) -> ApiResult<Vec<DocumentSummary>> {
-    state.with_project(|p| p.documents())
+    let author = state.settings()?.author.clone();
+    state.with_project(|p| p.documents_for(author.as_deref()))
 }
 
 /// One document as the annotate screen opens it: text, span marks and relations.

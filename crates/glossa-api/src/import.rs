@@ -128,6 +128,8 @@ pub struct ImportOptions {
     pub skip_invalid: bool,
     /// Update documents whose id exists instead of refusing them.
     pub update: bool,
+    /// The layer of spans that name none (`gold` when `None`).
+    pub layer: Option<String>,
 }
 
 impl Default for ImportOptions {
@@ -137,6 +139,7 @@ impl Default for ImportOptions {
             author: "import".into(),
             skip_invalid: false,
             update: false,
+            layer: None,
         }
     }
 }
@@ -379,7 +382,7 @@ fn read_inputs(
     inputs: &[Input],
     existing: Option<&Existing>,
     schema: &Schema,
-    author: &str,
+    (author, layer): (&str, &str),
     sender: &SyncSender<Vec<Item>>,
 ) {
     let mut tx = Batches {
@@ -391,7 +394,7 @@ fn read_inputs(
                    line: Option<u64>,
                    from_text: bool,
                    attach: bool| {
-        doc.fill_defaults(GOLD_LAYER, author);
+        doc.fill_defaults(layer, author);
         match doc.check(schema) {
             Ok(doc) => Item::Doc {
                 doc,
@@ -554,6 +557,13 @@ impl Project {
         progress: &mut dyn FnMut(ImportProgress),
     ) -> ApiResult<ImportReport> {
         check_author(&opts.author)?;
+        if let Some(layer) = &opts.layer {
+            if layer.trim().is_empty() || layer.trim() != layer {
+                return Err(ApiError::invalid(format!(
+                    "layer {layer:?} is blank or padded"
+                )));
+            }
+        }
         let mut ignored = Vec::new();
         let inputs = collect_inputs(paths, opts.format, &mut ignored)?;
         let attaching: Vec<&Input> = inputs
@@ -587,10 +597,14 @@ impl Project {
         run.report.files = inputs.len() as u64;
         let (tx, rx) = sync_channel::<Vec<Item>>(8);
         std::thread::scope(|scope| -> ApiResult<()> {
-            let (inputs, author) = (&inputs, &opts.author);
+            let inputs = &inputs;
+            let who = (
+                opts.author.as_str(),
+                opts.layer.as_deref().unwrap_or(GOLD_LAYER),
+            );
             // The reader owns the sender, so the loop below ends when it is done.
             let existing = existing.as_ref();
-            scope.spawn(move || read_inputs(inputs, existing, schema, author, &tx));
+            scope.spawn(move || read_inputs(inputs, existing, schema, who, &tx));
             let (mut bytes_done, mut documents) = (0, 0);
             // Dropping `rx` on an early return stops the reader.
             for item in rx.into_iter().flatten() {

@@ -103,10 +103,16 @@ impl Project {
         Ok(())
     }
 
-    /// Every document in import order. A `todo` document that has spans shows as
-    /// `in_progress`.
+    /// Every document in import order, with everyone's status combined. A `todo` document
+    /// that has spans shows as `in_progress`.
     pub fn documents(&self) -> ApiResult<Vec<DocumentSummary>> {
-        let mut docs = self.store.documents()?;
+        self.documents_for(None)
+    }
+
+    /// Every document in import order, with `person`'s own status when given (else
+    /// everyone's combined). A `todo` document that has spans shows as `in_progress`.
+    pub fn documents_for(&self, person: Option<&str>) -> ApiResult<Vec<DocumentSummary>> {
+        let mut docs = self.store.documents(person)?;
         for d in &mut docs {
             d.status = d.status.effective(d.spans > 0);
         }
@@ -168,8 +174,28 @@ impl Project {
         Ok(stats)
     }
 
-    /// The history, newest first (of one document when given).
-    pub fn history(&self, doc_id: Option<&str>, limit: usize) -> ApiResult<Vec<Operation>> {
-        Ok(self.store.history(doc_id, limit)?)
+    /// The history, newest first (of one document, and of one author, when given).
+    pub fn history(
+        &self,
+        doc_id: Option<&str>,
+        author: Option<&str>,
+        limit: usize,
+    ) -> ApiResult<Vec<Operation>> {
+        let mut ops = self.store.history(doc_id, usize::MAX)?;
+        ops.retain(|o| author.is_none_or(|a| o.author == a));
+        ops.truncate(limit);
+        Ok(ops)
+    }
+
+    /// Adds author `name` with `role`, or changes an existing author's role. Returns whether
+    /// the author is new.
+    pub fn set_author_role(&mut self, name: &str, role: glossa_core::Role) -> ApiResult<bool> {
+        crate::edit::check_author(name)?;
+        if role == glossa_core::Role::System {
+            return Err(ApiError::invalid(
+                "the system role is Glossa's own; give people annotator or reviewer",
+            ));
+        }
+        Ok(self.store.set_author_role(name, role)?)
     }
 }

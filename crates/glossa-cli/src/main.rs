@@ -12,7 +12,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
-use glossa_api::core::Schema;
+use glossa_api::core::{Role, Schema};
 use glossa_api::{ExportOptions, Format, ImportFormat, ImportOptions, Project};
 
 mod print;
@@ -55,9 +55,67 @@ enum Command {
         /// Skip invalid records (and list them) instead of importing nothing.
         #[arg(long)]
         skip_invalid: bool,
-        /// Update documents whose id already exists instead of refusing them.
+        /// Update documents whose id already exists instead of refusing them (a changed text
+        /// becomes a new revision; status and metadata the file lacks are kept; spans replace
+        /// only those of the layers the file brings).
         #[arg(long)]
         update: bool,
+        /// Layer of imported spans that name none (default: gold).
+        #[arg(long)]
+        layer: Option<String>,
+    },
+    /// Show the history: every change, newest first.
+    Log {
+        /// The project file.
+        project: PathBuf,
+        /// Only this document's history.
+        #[arg(long = "doc")]
+        doc_id: Option<String>,
+        /// Only this author's changes.
+        #[arg(long)]
+        author: Option<String>,
+        /// At most this many entries.
+        #[arg(long, default_value_t = 100)]
+        limit: usize,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Undo an author's latest change of a document.
+    Undo {
+        /// The project file.
+        project: PathBuf,
+        /// The document.
+        #[arg(long = "doc")]
+        doc_id: String,
+        /// Whose change.
+        #[arg(long, env = "GLOSSA_AUTHOR")]
+        author: String,
+    },
+    /// Redo an author's latest undone change of a document.
+    Redo {
+        /// The project file.
+        project: PathBuf,
+        /// The document.
+        #[arg(long = "doc")]
+        doc_id: String,
+        /// Whose change.
+        #[arg(long, env = "GLOSSA_AUTHOR")]
+        author: String,
+    },
+    /// List the project's authors, or add one (or change their role).
+    Authors {
+        /// The project file.
+        project: PathBuf,
+        /// Add this author (or give an existing one --role).
+        #[arg(long)]
+        add: Option<String>,
+        /// Their role: annotator (writes their own layer) or reviewer (also writes gold).
+        #[arg(long, value_parser = parse_role, default_value = "annotator", requires = "add")]
+        role: Role,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
     },
     /// Export the project's documents and annotations.
     Export {
@@ -137,6 +195,12 @@ fn parse_import_format(s: &str) -> Result<ImportFormat, String> {
     })
 }
 
+fn parse_role(s: &str) -> Result<Role, String> {
+    Role::parse(s)
+        .filter(|r| *r != Role::System)
+        .ok_or_else(|| "expected annotator or reviewer".to_string())
+}
+
 fn parse_format(s: &str) -> Result<Format, String> {
     Format::parse(s).ok_or_else(|| {
         let names: Vec<&str> = Format::ALL.iter().map(|f| f.name()).collect();
@@ -181,6 +245,7 @@ fn run(cli: Cli) -> Result<()> {
             author,
             skip_invalid,
             update,
+            layer,
         } => {
             let mut p = open(&project)?;
             let opts = ImportOptions {
@@ -188,6 +253,7 @@ fn run(cli: Cli) -> Result<()> {
                 author,
                 skip_invalid,
                 update,
+                layer,
             };
             let bar = print::progress_bar(std::io::stderr().is_terminal());
             let report = p
@@ -232,6 +298,47 @@ fn run(cli: Cli) -> Result<()> {
         } => {
             let view = open(&project)?.document(&doc_id)?;
             print::show(&mut stdout, &view, json)?;
+        }
+        Command::Log {
+            project,
+            doc_id,
+            author,
+            limit,
+            json,
+        } => {
+            let ops = open(&project)?.history(doc_id.as_deref(), author.as_deref(), limit)?;
+            print::log(&mut stdout, &ops, json)?;
+        }
+        Command::Undo {
+            project,
+            doc_id,
+            author,
+        } => {
+            let outcome = open(&project)?.undo(&author, &doc_id)?;
+            print::undone(&mut stdout, &outcome)?;
+        }
+        Command::Redo {
+            project,
+            doc_id,
+            author,
+        } => match open(&project)?.redo(&author, &doc_id)? {
+            Some(op) => writeln!(stdout, "Redid {}.", print::describe(&op))?,
+            None => writeln!(stdout, "Nothing to redo.")?,
+        },
+        Command::Authors {
+            project,
+            add,
+            role,
+            json,
+        } => {
+            let mut p = open(&project)?;
+            if let Some(name) = add {
+                let new = p.set_author_role(&name, role)?;
+                let what = if new { "Added" } else { "Updated" };
+                writeln!(stdout, "{what} {name} ({role}).")?;
+            } else {
+                print::authors(&mut stdout, &p.authors()?, json)?;
+            }
         }
         Command::Stats { project, json } => {
             let stats = open(&project)?.stats()?;

@@ -3,8 +3,8 @@
 use std::io::{self, Write};
 use std::path::Path;
 
-use glossa_api::core::{DocumentSummary, DocumentView, Schema};
-use glossa_api::{ExportReport, ImportProgress, ImportReport, Project, Stats};
+use glossa_api::core::{AnchorState, Author, DocumentSummary, DocumentView, Operation, Schema};
+use glossa_api::{ExportReport, ImportProgress, ImportReport, Project, Stats, UndoOutcome};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 fn plural(n: u64, one: &str, many: &str) -> String {
@@ -66,15 +66,30 @@ pub fn imported(out: &mut impl Write, r: &ImportReport, project: &Path) -> anyho
             "; updated {}",
             plural(c.updated, "document", "documents")
         )?;
-        if c.reanchored + c.orphaned > 0 {
+        if c.reanchored + c.fuzzy + c.orphaned > 0 {
             write!(
                 out,
-                " ({} re-anchored, {} orphaned)",
-                c.reanchored, c.orphaned
+                " ({} re-anchored, {} fuzzy, {} orphaned)",
+                c.reanchored, c.fuzzy, c.orphaned
             )?;
         }
     }
     writeln!(out, ".")?;
+    if c.fuzzy + c.orphaned > 0 {
+        writeln!(
+            out,
+            "{} to re-check: their words changed or are gone (glossa show marks them).",
+            plural(c.fuzzy + c.orphaned, "span", "spans")
+        )?;
+    }
+    if !c.new_authors.is_empty() {
+        writeln!(
+            out,
+            "Added {} named in the files: {}.",
+            plural(c.new_authors.len() as u64, "author", "authors"),
+            c.new_authors.join(", ")
+        )?;
+    }
     if !r.skipped.is_empty() {
         writeln!(
             out,
@@ -215,6 +230,12 @@ pub fn show(out: &mut impl Write, v: &DocumentView, as_json: bool) -> anyhow::Re
         if let Some(note) = &s.note {
             write!(out, " note={}", quoted(note))?;
         }
+        if s.anchor != AnchorState::Exact {
+            write!(out, " anchor={} ({:.2})", s.anchor, s.confidence)?;
+            if s.revision != d.revision {
+                write!(out, " on revision {}", s.revision)?;
+            }
+        }
         writeln!(out)?;
     }
     if !v.relations.is_empty() {
@@ -233,6 +254,60 @@ pub fn show(out: &mut impl Write, v: &DocumentView, as_json: bool) -> anyhow::Re
         for r in &v.relations {
             writeln!(out, "  {} -{}-> {}", uid(r.from), r.label, uid(r.to))?;
         }
+    }
+    Ok(())
+}
+
+/// One operation in a line: what, by whom, when, where.
+pub fn describe(op: &Operation) -> String {
+    let doc = op
+        .doc_id
+        .as_deref()
+        .map(|d| format!(" in {d}"))
+        .unwrap_or_default();
+    format!(
+        "{} by {}{doc}",
+        op.kind.as_str().replace('_', " "),
+        op.author
+    )
+}
+
+/// `log`.
+pub fn log(out: &mut impl Write, ops: &[Operation], as_json: bool) -> anyhow::Result<()> {
+    if as_json {
+        return json(out, &ops);
+    }
+    for op in ops {
+        let undone = if op.undone { " (undone)" } else { "" };
+        writeln!(out, "{:>6}  {}  {}{undone}", op.id, op.time, describe(op))?;
+    }
+    Ok(())
+}
+
+/// `undo`.
+pub fn undone(out: &mut impl Write, o: &UndoOutcome) -> anyhow::Result<()> {
+    for s in &o.skipped {
+        writeln!(
+            out,
+            "Skipped {} (it can no longer be undone: {}).",
+            describe(&s.operation),
+            s.reason
+        )?;
+    }
+    match &o.operation {
+        Some(op) => writeln!(out, "Undid {}.", describe(op))?,
+        None => writeln!(out, "Nothing to undo.")?,
+    }
+    Ok(())
+}
+
+/// `authors`.
+pub fn authors(out: &mut impl Write, authors: &[Author], as_json: bool) -> anyhow::Result<()> {
+    if as_json {
+        return json(out, &authors);
+    }
+    for a in authors {
+        writeln!(out, "{:<20} {:<10} {}", a.name, a.role, a.uid)?;
     }
     Ok(())
 }

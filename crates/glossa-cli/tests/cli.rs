@@ -453,3 +453,131 @@ fn a_50_mb_document_imports_with_bounded_memory() {
         serde_json::from_str(&env.ok(&["docs", "p.glossa", "--json"])).unwrap();
     assert_eq!(docs[0]["chars"], big.chars().count());
 }
+
+#[test]
+fn authors_roles_history_undo_and_an_update_that_keeps_other_layers() {
+    let env = Env::new();
+    env.project();
+    env.ok(&["import", "p.glossa", "tricky.txt", "--author", "ana"]);
+    // Pre-annotations go to their own layer; the file names a person, who is created.
+    env.write(
+        "ner.jsonl",
+        format!(
+            "{}\n",
+            serde_json::json!({
+                "id": "tricky2",
+                "text": "Kim met Putin.",
+                "spans": [
+                    {"id": "m1", "start": 0, "end": 3, "label": "PERSON"},
+                    {"id": "b1", "start": 8, "end": 13, "label": "PERSON", "layer": "ben", "author": "ben"}
+                ]
+            })
+        ),
+    );
+    let out = env.ok(&[
+        "import",
+        "p.glossa",
+        "ner.jsonl",
+        "--layer",
+        "model",
+        "--author",
+        "ner-model",
+    ]);
+    assert!(
+        out.contains("Added 1 author named in the files: ben."),
+        "{out}"
+    );
+    let shown: serde_json::Value =
+        serde_json::from_str(&env.ok(&["show", "p.glossa", "tricky2", "--json"])).unwrap();
+    let layers: Vec<&str> = shown["spans"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["layer"].as_str().unwrap())
+        .collect();
+    assert_eq!(layers, ["model", "ben"]);
+
+    // Roles.
+    assert_eq!(
+        env.ok(&["authors", "p.glossa", "--add", "rita", "--role", "reviewer"]),
+        "Added rita (reviewer).\n"
+    );
+    let authors: serde_json::Value =
+        serde_json::from_str(&env.ok(&["authors", "p.glossa", "--json"])).unwrap();
+    let rita = authors
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["name"] == "rita")
+        .unwrap();
+    assert_eq!(rita["role"], "reviewer");
+    assert_eq!(rita["uid"].as_str().unwrap().len(), 36);
+    let bad = env.run(&["authors", "p.glossa", "--add", "x", "--role", "system"]);
+    assert_eq!(bad.code, 2, "{}", bad.snapshot());
+
+    // History, by document and author; undo with nothing of bob's to undo.
+    let log: serde_json::Value =
+        serde_json::from_str(&env.ok(&["log", "p.glossa", "--author", "ner-model", "--json"]))
+            .unwrap();
+    assert_eq!(log.as_array().unwrap().len(), 1);
+    assert_eq!(log[0]["kind"], "import");
+    assert_eq!(
+        env.ok(&["undo", "p.glossa", "--doc", "tricky2", "--author", "bob"]),
+        "Nothing to undo.\n"
+    );
+    assert_eq!(
+        env.ok(&["redo", "p.glossa", "--doc", "tricky2", "--author", "bob"]),
+        "Nothing to redo.\n"
+    );
+
+    // An update of the text re-anchors every layer's spans and reports it.
+    env.write(
+        "tricky2.jsonl",
+        format!(
+            "{}\n",
+            serde_json::json!({"id": "tricky2", "text": "Yesterday Kim met Putin."})
+        ),
+    );
+    let out = env.ok(&["import", "p.glossa", "tricky2.jsonl", "--update"]);
+    assert!(
+        out.contains("(2 re-anchored, 0 fuzzy, 0 orphaned)"),
+        "{out}"
+    );
+    let log = env.ok(&["log", "p.glossa", "--doc", "tricky2"]);
+    assert!(
+        log.lines()
+            .next()
+            .unwrap()
+            .contains("reanchor by glossa:system in tricky2"),
+        "{log}"
+    );
+}
+
+#[test]
+fn a_project_of_a_newer_glossa_is_named_as_such() {
+    let env = Env::new();
+    env.project();
+    let conn = rusqlite_free_version_bump(&env.path("p.glossa"));
+    assert!(conn);
+    let out = env.run(&["docs", "p.glossa"]);
+    assert_eq!(out.code, 1);
+    assert!(
+        out.stderr
+            .contains("made by a newer Glossa (schema v99); this one reads up to v2"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        !out.stderr.contains("not a Glossa project"),
+        "{}",
+        out.stderr
+    );
+}
+
+/// Sets the project's `user_version` to 99 by patching the SQLite header (bytes 60..64), as a
+/// newer Glossa's file would have it.
+fn rusqlite_free_version_bump(path: &Path) -> bool {
+    let mut bytes = std::fs::read(path).unwrap();
+    bytes[60..64].copy_from_slice(&99u32.to_be_bytes());
+    std::fs::write(path, bytes).is_ok()
+}

@@ -104,6 +104,22 @@ impl DocStatus {
         }
     }
 
+    /// A document's status over everyone: its recorded (imported) status when nobody set
+    /// one, else done when everyone who set one is done, else in progress.
+    pub fn combined(recorded: Self, people: impl IntoIterator<Item = Self>) -> Self {
+        let mut any = false;
+        let mut all_done = true;
+        for s in people {
+            any = true;
+            all_done &= s == Self::Done;
+        }
+        match (any, all_done) {
+            (false, _) => recorded,
+            (true, true) => Self::Done,
+            (true, false) => Self::InProgress,
+        }
+    }
+
     /// Parses [`DocStatus::as_str`]'s names.
     pub fn parse(s: &str) -> Option<Self> {
         match s {

@@ -97,22 +97,32 @@ pub(crate) fn relations_of_span(conn: &Connection, id: SpanId) -> FResult<Vec<Re
 }
 
 impl Store {
-    /// Every document, in import order, with span counts at its current revision.
-    pub fn documents(&self) -> Result<Vec<DocumentSummary>, StoreError> {
+    /// Every document, in import order, with span counts at its current revision. Its status
+    /// is `person`'s own when given (their recorded one until they set one), else everyone's
+    /// combined ([`DocStatus::combined`]).
+    pub fn documents(&self, person: Option<&str>) -> Result<Vec<DocumentSummary>, StoreError> {
         let run = || -> FResult<Vec<DocumentSummary>> {
             let mut stmt = self.conn.prepare(
                 "SELECT d.doc_id, d.title, d.status, d.revision, d.chars,
-                        (SELECT count(*) FROM spans s WHERE s.doc = d.id AND s.revision = d.revision)
+                        (SELECT count(*) FROM spans s WHERE s.doc = d.id AND s.revision = d.revision),
+                        (SELECT group_concat(p.status) FROM doc_status p
+                         WHERE p.doc = d.id AND (?1 IS NULL OR p.author = (SELECT id FROM authors WHERE name = ?1)))
                  FROM documents d ORDER BY d.id",
             )?;
-            let mut rows = stmt.query([])?;
+            let mut rows = stmt.query([person])?;
             let mut out = Vec::new();
             while let Some(r) = rows.next()? {
-                let status: String = r.get(2)?;
+                let recorded: String = r.get(2)?;
+                let people: Option<String> = r.get(6)?;
+                let people = people
+                    .iter()
+                    .flat_map(|p| p.split(','))
+                    .map(parse_status)
+                    .collect::<FResult<Vec<_>>>()?;
                 out.push(DocumentSummary {
                     id: r.get(0)?,
                     title: r.get(1)?,
-                    status: parse_status(&status)?,
+                    status: DocStatus::combined(parse_status(&recorded)?, people),
                     revision: r.get(3)?,
                     chars: r.get(4)?,
                     spans: r.get(5)?,

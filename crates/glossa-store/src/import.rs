@@ -39,6 +39,9 @@ pub struct ImportCounts {
     /// Spans of other layers an update left as they were (a replacing import touches only
     /// the layers it brings).
     pub kept: u64,
+    /// Authors named in the files that the import created, in order (not the importing
+    /// author, nor the system author that records re-anchoring).
+    pub new_authors: Vec<String>,
 }
 
 /// Spans per multi-row `INSERT` during an import (fewer statement executions).
@@ -62,7 +65,7 @@ pub struct ImportBatch<'s> {
     tx: Transaction<'s>,
     path: &'s Path,
     now: i64,
-    authors: HashMap<String, i64>,
+    authors: Authors,
     counts: ImportCounts,
 }
 
@@ -81,25 +84,39 @@ impl Store {
             tx,
             path: &self.path,
             now: now(),
-            authors: HashMap::new(),
+            authors: Authors::default(),
             counts: ImportCounts::default(),
         })
     }
 }
 
-/// The id of author `name` (or `import`), through the batch's cache.
+/// The authors a batch has resolved, and those it created.
+#[derive(Default)]
+struct Authors {
+    ids: HashMap<String, i64>,
+    created: Vec<String>,
+}
+
+/// The id of author `name` (or `import`), through the batch's cache; an author the project
+/// does not have yet is created and listed (an import may bring other people's layers).
 fn author_of(
     tx: &Transaction<'_>,
-    cache: &mut HashMap<String, i64>,
+    cache: &mut Authors,
     now: i64,
     name: Option<&str>,
 ) -> FResult<i64> {
     let name = name.unwrap_or("import");
-    if let Some(&id) = cache.get(name) {
+    if let Some(&id) = cache.ids.get(name) {
         return Ok(id);
     }
+    let known = tx
+        .prepare_cached("SELECT 1 FROM authors WHERE name = ?1")?
+        .exists([name])?;
     let id = author_id(tx, name, now)?;
-    cache.insert(name.to_string(), id);
+    if !known {
+        cache.created.push(name.to_string());
+    }
+    cache.ids.insert(name.to_string(), id);
     Ok(id)
 }
 
@@ -632,7 +649,11 @@ impl ImportBatch<'_> {
             Ok(())
         };
         run(&mut self).map_err(|f| f.at(path))?;
-        let counts = self.counts.clone();
+        let mut counts = self.counts.clone();
+        counts.new_authors = std::mem::take(&mut self.authors.created);
+        counts
+            .new_authors
+            .retain(|a| a != SYSTEM_AUTHOR && a != author);
         self.tx.commit().map_err(|e| Fail::from(e).at(path))?;
         Ok(counts)
     }

@@ -38,4 +38,9 @@ orphaned: number,
  * Spans of other layers an update left as they were (a replacing import touches only
  * the layers it brings).
  */
-kept: number, };
+kept: number, 
+/**
+ * Authors named in the files that the import created, in order (not the importing
+ * author, nor the system author that records re-anchoring).
+ */
+new_authors: Array<string>, };

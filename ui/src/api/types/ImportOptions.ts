@@ -20,4 +20,8 @@ skip_invalid: boolean,
 /**
  * Update documents whose id exists instead of refusing them.
  */
-update: boolean, };
+update: boolean, 
+/**
+ * The layer of spans that name none (`gold` when `None`).
+ */
+layer: string | null, };
