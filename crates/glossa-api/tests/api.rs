@@ -368,3 +368,49 @@ proptest! {
         prop_assert_eq!(export_string(&b), first);
     }
 }
+
+#[test]
+fn annotators_write_only_their_own_layer_and_reviewers_gold() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut p = project_with_samples(dir.path());
+    let alices = p.add_span("alice", &add("tricky", 77, 81, "GPE")).unwrap();
+    // Bob may not touch alice's span, nor write gold or her layer.
+    let e = p
+        .update_span(
+            "bob",
+            alices.id,
+            1,
+            &SpanPatch {
+                label: Some("LOC".into()),
+                ..SpanPatch::default()
+            },
+        )
+        .unwrap_err();
+    assert_eq!(e.code, ErrorCode::Forbidden);
+    assert!(e.message.contains("alice layer"), "{e}");
+    assert_eq!(
+        p.delete_span("bob", alices.id, 1).unwrap_err().code,
+        ErrorCode::Forbidden
+    );
+    let gold = AddSpan {
+        layer: Some("gold".into()),
+        ..add("tricky", 13, 16, "PERSON")
+    };
+    let e = p.add_span("bob", &gold).unwrap_err();
+    assert_eq!(e.code, ErrorCode::Forbidden);
+    assert!(e.message.contains("reviewer"), "{e}");
+    let hers = AddSpan {
+        layer: Some("alice".into()),
+        ..add("tricky", 13, 16, "PERSON")
+    };
+    assert_eq!(
+        p.add_span("bob", &hers).unwrap_err().code,
+        ErrorCode::Forbidden
+    );
+    // A reviewer writes gold.
+    assert!(p
+        .set_author_role("rita", glossa_api::core::Role::Reviewer)
+        .unwrap());
+    assert_eq!(p.add_span("rita", &gold).unwrap().layer, "gold");
+    assert_eq!(p.span(alices.id).unwrap().label, "GPE");
+}
