@@ -210,7 +210,10 @@ pub async fn import_files(
 ) -> ApiResult<ImportReport> {
     // A progress message that cannot be delivered (the window closed) does not stop the import.
     let mut progress = |p| drop(on_progress.send(p));
-    state.with_project(|p| p.import(&paths, &options, &mut progress))
+    // On a connection of its own, so the window keeps reading (and other commands run) while
+    // a long import holds the project's write lock.
+    let path = state.with_project(|p| Ok(p.path().to_path_buf()))?;
+    Project::open(&path)?.import(&paths, &options, &mut progress)
 }
 
 /// Exports to a file.

@@ -64,7 +64,7 @@ impl From<StoreError> for ApiError {
             StoreErrorKind::NotFound(_) => ErrorCode::NotFound,
             StoreErrorKind::NotAProject(_) | StoreErrorKind::Newer { .. } => ErrorCode::NotAProject,
             StoreErrorKind::Stale { .. } => ErrorCode::Stale,
-            StoreErrorKind::Busy => ErrorCode::Busy,
+            StoreErrorKind::Busy(_) => ErrorCode::Busy,
             StoreErrorKind::AlreadyExists => ErrorCode::AlreadyExists,
             StoreErrorKind::Conflict(_) | StoreErrorKind::DuplicateDocument(_) => {
                 ErrorCode::Conflict

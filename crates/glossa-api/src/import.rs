@@ -585,7 +585,8 @@ impl Project {
         };
         let bytes_total = inputs.iter().map(|i| i.size).sum();
         let schema = &self.schema;
-        let batch = self.store.begin_import()?;
+        let mut batch = self.store.begin_import()?;
+        batch.announce(&opts.author);
         let mut run = Run {
             batch,
             opts,

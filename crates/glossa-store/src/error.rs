@@ -11,8 +11,8 @@ pub enum StoreErrorKind {
     Sqlite(rusqlite::Error),
     /// Another program (or another window) holds the project's write lock for longer than
     /// the busy timeout: a long import, usually.
-    #[error("the project is busy: another Glossa (an import, or another window) is writing to it; try again when it is done")]
-    Busy,
+    #[error("project busy ({}); try again when it is done", .0.as_deref().unwrap_or("another Glossa is writing to it"))]
+    Busy(Option<String>),
     /// The project was made by a newer Glossa.
     #[error("made by a newer Glossa (schema v{found}); this one reads up to v{known}")]
     Newer {
@@ -59,7 +59,7 @@ impl From<rusqlite::Error> for StoreErrorKind {
     fn from(e: rusqlite::Error) -> Self {
         match e.sqlite_error_code() {
             Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked) => {
-                Self::Busy
+                Self::Busy(None)
             }
             _ => Self::Sqlite(e),
         }
@@ -141,10 +141,19 @@ impl Fail {
     }
 
     pub fn at(self, path: &std::path::Path) -> StoreError {
+        let kind = match self.kind {
+            // Say who holds the project, when a long import announced itself.
+            StoreErrorKind::Busy(None) => StoreErrorKind::Busy(
+                std::fs::read_to_string(crate::import::busy_note_path(path))
+                    .ok()
+                    .filter(|n| !n.is_empty()),
+            ),
+            kind => kind,
+        };
         StoreError {
             path: path.to_path_buf(),
             field: self.field,
-            kind: self.kind,
+            kind,
         }
     }
 }

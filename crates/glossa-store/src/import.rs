@@ -67,6 +67,25 @@ pub struct ImportBatch<'s> {
     now: i64,
     authors: Authors,
     counts: ImportCounts,
+    /// The note that tells other programs who holds the project (see [`ImportBatch::announce`]).
+    busy_note: Option<BusyNote>,
+}
+
+/// A note beside the project naming who holds it, removed when the import ends either way.
+struct BusyNote(std::path::PathBuf);
+
+impl Drop for BusyNote {
+    fn drop(&mut self) {
+        // Best effort: a note left by a killed process only words a busy error.
+        drop(std::fs::remove_file(&self.0));
+    }
+}
+
+/// The file beside a project that says who holds its write lock for a long import.
+pub(crate) fn busy_note_path(project: &Path) -> std::path::PathBuf {
+    let mut name = project.as_os_str().to_owned();
+    name.push("-busy");
+    std::path::PathBuf::from(name)
 }
 
 impl Store {
@@ -86,6 +105,7 @@ impl Store {
             now: now(),
             authors: Authors::default(),
             counts: ImportCounts::default(),
+            busy_note: None,
         })
     }
 }
@@ -121,6 +141,19 @@ fn author_of(
 }
 
 impl ImportBatch<'_> {
+    /// Tells other programs that open the project while this import holds it who is importing
+    /// (their busy error says "import by NAME since TIME"), until the batch ends.
+    pub fn announce(&mut self, by: &str) {
+        let note = busy_note_path(self.path);
+        let text = format!(
+            "import by {by} since {}",
+            crate::rows::format_time(self.now)
+        );
+        if std::fs::write(&note, text).is_ok() {
+            self.busy_note = Some(BusyNote(note));
+        }
+    }
+
     fn author(&mut self, name: &str) -> FResult<i64> {
         author_of(&self.tx, &mut self.authors, self.now, Some(name))
     }

@@ -155,6 +155,14 @@ impl Store {
         })
     }
 
+    /// How long a write waits for another program's write lock before failing as busy
+    /// (5 s unless changed).
+    pub fn set_busy_timeout(&mut self, wait: Duration) -> Result<(), StoreError> {
+        self.conn
+            .busy_timeout(wait)
+            .map_err(|e| Fail::from(e).at(&self.path))
+    }
+
     /// The project file.
     pub fn path(&self) -> &Path {
         &self.path

@@ -729,3 +729,28 @@ fn marked_document_agrees_with_the_full_view() {
         serde_json::json!([spans[0].0 .0, 0, 11, 0, 0])
     );
 }
+
+#[test]
+fn a_write_during_a_long_import_is_refused_as_busy_naming_the_importer() {
+    let (_dir, path) = temp();
+    let mut importing = with_doc(&path);
+    let mut other = Store::open(&path).unwrap();
+    other
+        .set_busy_timeout(std::time::Duration::from_millis(50))
+        .unwrap();
+    let span = new_span(&other, 77, 81, "GPE");
+    let mut batch = importing.begin_import().unwrap();
+    batch.announce("ana");
+    // Reading works meanwhile (WAL); writing waits, then says who holds the project.
+    assert_eq!(other.documents(None).unwrap().len(), 1);
+    let e = other.create_span("alice", &span).unwrap_err();
+    assert!(matches!(e.kind, StoreErrorKind::Busy(_)), "{e}");
+    assert!(
+        e.to_string().contains("project busy (import by ana since"),
+        "{e}"
+    );
+    drop(batch);
+    // The import gone (rolled back here), the write goes through and the note is gone.
+    other.create_span("alice", &span).unwrap();
+    assert!(!crate::import::busy_note_path(&path).exists());
+}
