@@ -187,6 +187,39 @@ impl Project {
         Ok(ops)
     }
 
+    /// Makes a copy of the project at `to` that can exchange operations with this one (a new
+    /// replica of the same project).
+    pub fn fork(&self, to: &Path) -> ApiResult<Project> {
+        let store = self.store.fork(to)?;
+        let schema = store.schema()?;
+        Ok(Self {
+            store,
+            schema,
+            open_text: None,
+        })
+    }
+
+    /// The operations other copies can replay that `seen` (the highest sequence number
+    /// already had, per replica) does not cover.
+    pub fn operations_since(
+        &self,
+        seen: &std::collections::BTreeMap<String, u64>,
+    ) -> ApiResult<Vec<glossa_core::op::Op>> {
+        Ok(self.store.operations_since(seen)?)
+    }
+
+    /// Applies operations from another copy: idempotent and convergent (`docs/model.md`).
+    pub fn apply(&mut self, ops: &[glossa_core::op::Op]) -> ApiResult<glossa_store::ApplyReport> {
+        let report = self.store.apply(ops)?;
+        self.schema = self.store.schema()?;
+        Ok(report)
+    }
+
+    /// This copy's replica id.
+    pub fn replica(&self) -> ApiResult<String> {
+        Ok(self.store.replica()?)
+    }
+
     /// Adds author `name` with `role`, or changes an existing author's role. Returns whether
     /// the author is new.
     pub fn set_author_role(&mut self, name: &str, role: glossa_core::Role) -> ApiResult<bool> {

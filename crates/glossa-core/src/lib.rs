@@ -7,6 +7,7 @@
 pub mod error;
 pub mod model;
 pub mod offsets;
+pub mod op;
 pub mod quote;
 pub mod reanchor;
 pub mod record;

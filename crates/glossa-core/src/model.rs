@@ -445,6 +445,12 @@ pub enum OpKind {
     Import,
     /// Spans were carried to a document's new revision (by the system author).
     Reanchor,
+    /// A document's whole state, carried over from an older Glossa's project file.
+    Snapshot,
+    /// The label schema changed.
+    SetSchema,
+    /// A person joined the project (or changed role).
+    AddAuthor,
     /// An earlier operation was undone.
     Undo,
     /// An undone operation was redone.
@@ -463,6 +469,9 @@ impl OpKind {
             Self::SetStatus => "set_status",
             Self::Import => "import",
             Self::Reanchor => "reanchor",
+            Self::Snapshot => "snapshot",
+            Self::SetSchema => "set_schema",
+            Self::AddAuthor => "add_author",
             Self::Undo => "undo",
             Self::Redo => "redo",
         }
@@ -479,6 +488,9 @@ impl OpKind {
             Self::SetStatus,
             Self::Import,
             Self::Reanchor,
+            Self::Snapshot,
+            Self::SetSchema,
+            Self::AddAuthor,
             Self::Undo,
             Self::Redo,
         ]

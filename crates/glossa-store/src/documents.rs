@@ -78,6 +78,14 @@ pub(crate) fn load_span(conn: &Connection, id: SpanId) -> FResult<Option<Span>> 
     rows.next()?.map(span_from_row).transpose()
 }
 
+/// Loads span `gid`, if it exists.
+pub(crate) fn load_span_by_gid(conn: &Connection, gid: &str) -> FResult<Option<Span>> {
+    let sql = format!("SELECT {SPAN_COLUMNS} FROM {SPAN_FROM} WHERE s.gid = ?1");
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let mut rows = stmt.query([gid])?;
+    rows.next()?.map(span_from_row).transpose()
+}
+
 /// Loads relation `id`, if it exists.
 pub(crate) fn load_relation(
     conn: &Connection,
@@ -347,12 +355,12 @@ impl Store {
                 "SELECT s.doc, s.id, s.uid, s.start, s.\"end\", s.label, s.layer, s.attrs, s.note, s.author, s.created
                  FROM spans s JOIN documents d ON d.id = s.doc
                  WHERE s.revision = d.revision AND (?1 IS NULL OR s.layer = ?1)
-                 ORDER BY s.doc, s.start, s.\"end\", s.id",
+                 ORDER BY s.doc, s.start, s.\"end\", s.gid",
             )
             .map_err(|e| fail(e.into()))?;
         let mut rels = conn
             .prepare(
-                "SELECT doc, from_span, to_span, label, author FROM relations ORDER BY doc, id",
+                "SELECT doc, from_span, to_span, label, author FROM relations ORDER BY doc, gid",
             )
             .map_err(|e| fail(e.into()))?;
         let mut doc_rows = docs.query([]).map_err(|e| fail(e.into()))?;

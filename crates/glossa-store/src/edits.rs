@@ -1,22 +1,23 @@
-//! Edits of spans, relations and document status. Each edit is one transaction that changes
-//! the rows and appends an operation holding JSON snapshots of the state before and after.
-//! Undo and redo (per author, surviving reopening) move between those snapshots, after checking
-//! that nobody changed the rows since.
+//! Edits of spans, relations and document status. Each edit is one transaction: it turns the
+//! state before and the state wanted (snapshots by global id) into [`Change`]s, applies them
+//! through the one [`Applier`] that also replays other copies' operations, and appends the
+//! operation (its changes, for other copies; its snapshots, for undo). Undo and redo (per
+//! author and document, surviving reopening) are new operations moving back between the
+//! snapshots, after checking that nobody changed the rows since.
 
+use glossa_core::op::{Change, RelationState, SpanFields, SpanState};
 use glossa_core::{
-    AnchorState, Attrs, DocStatus, OpKind, Operation, Relation, RelationId, Span, SpanId,
+    AnchorState, Attrs, DocStatus, OpKind, Operation, Relation, RelationId, Role, Span, SpanId,
 };
 use rusqlite::{params, OptionalExtension, Transaction};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::documents::{load_relation, load_span, relations_of_span};
+use crate::apply::{span_state, Applier};
+use crate::documents::{load_relation, load_span, load_span_by_gid, relations_of_span};
 use crate::error::{FResult, Fail};
 use crate::ids::new_gid;
-use crate::rows::{
-    attrs_json, author_id, document_key, format_time, insert_span, parse_time, write_span_row,
-    SpanRow, INSERT_SPAN, UPDATE_SPAN,
-};
+use crate::rows::{author_id, document_key, format_time};
 use crate::{now, Store, StoreError, StoreErrorKind};
 
 /// A span to create. The caller has validated it against the schema and the text.
@@ -55,19 +56,19 @@ pub struct NewRelation {
     pub label: String,
 }
 
-/// The state an operation moves between.
+/// The state an edit moves between, by global ids: what undo and redo move back and forth.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 struct Snapshot {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    spans: Vec<Span>,
+    spans: Vec<SpanState>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    relations: Vec<Relation>,
+    relations: Vec<RelationState>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     status: Option<DocStatus>,
 }
 
-fn to_json(s: &Snapshot) -> FResult<String> {
-    serde_json::to_string(s).map_err(|e| Fail::corrupt("operations.after", e))
+fn to_json<T: Serialize>(s: &T, field: &str) -> FResult<String> {
+    serde_json::to_string(s).map_err(|e| Fail::corrupt(field, e))
 }
 
 fn from_json(s: Option<String>, field: &str) -> FResult<Snapshot> {
@@ -75,36 +76,6 @@ fn from_json(s: Option<String>, field: &str) -> FResult<Snapshot> {
         None => Ok(Snapshot::default()),
         Some(s) => serde_json::from_str(&s).map_err(|e| Fail::corrupt(field, e)),
     }
-}
-
-fn record(
-    tx: &Transaction<'_>,
-    author: &str,
-    now: i64,
-    kind: OpKind,
-    doc: i64,
-    before: &Snapshot,
-    after: &Snapshot,
-) -> FResult<i64> {
-    let author = author_id(tx, author, now)?;
-    tx.prepare_cached(
-        "UPDATE operations SET state = 'discarded'
-         WHERE author = ?1 AND doc = ?2 AND state = 'undone'",
-    )?
-    .execute([author, doc])?;
-    append_operation(
-        tx,
-        &NewOperation {
-            author,
-            time: now,
-            kind: kind.as_str(),
-            doc: Some(doc),
-            before: Some(to_json(before)?),
-            after: Some(to_json(after)?),
-            state: "applied",
-            ref_op: None,
-        },
-    )
 }
 
 /// An operation row to append.
@@ -117,11 +88,17 @@ pub(crate) struct NewOperation<'a> {
     pub after: Option<String>,
     pub state: &'a str,
     pub ref_op: Option<i64>,
+    pub changes: Option<String>,
 }
 
 /// Appends an operation to the log with this copy's replica id, its next sequence number and
-/// the next Lamport clock value, and returns its row id.
+/// the next Lamport clock value, and returns its row id. The first operation of an author
+/// this copy has not announced yet is preceded by an `add_author` operation, so that other
+/// copies learn their name and role.
 pub(crate) fn append_operation(tx: &Transaction<'_>, op: &NewOperation<'_>) -> FResult<i64> {
+    if op.changes.is_some() && op.kind != OpKind::AddAuthor.as_str() {
+        announce_author(tx, op.author, op.time)?;
+    }
     let replica: String = tx
         .prepare_cached("SELECT value FROM project WHERE key = 'replica'")?
         .query_row([], |r| r.get(0))?;
@@ -133,14 +110,81 @@ pub(crate) fn append_operation(tx: &Transaction<'_>, op: &NewOperation<'_>) -> F
         .query_row([&replica], |r| Ok((r.get(0)?, r.get(1)?)))?;
     tx.prepare_cached(
         "INSERT INTO operations (author, time, kind, doc, before, after, state, ref_op, replica,
-             seq, lamport)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+             seq, lamport, changes)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
     )?
     .execute(params![
         op.author, op.time, op.kind, op.doc, op.before, op.after, op.state, op.ref_op, replica,
-        seq, lamport
+        seq, lamport, op.changes
     ])?;
     Ok(tx.last_insert_rowid())
+}
+
+/// Records an `add_author` operation for author row `author` unless the log has one.
+pub(crate) fn announce_author(tx: &Transaction<'_>, author: i64, time: i64) -> FResult<()> {
+    let announced = tx
+        .prepare_cached("SELECT 1 FROM operations WHERE author = ?1 AND kind = 'add_author'")?
+        .exists([author])?;
+    if announced {
+        return Ok(());
+    }
+    let (uid, name, role): (String, String, String) = tx
+        .prepare_cached("SELECT uid, name, role FROM authors WHERE id = ?1")?
+        .query_row([author], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+    let change = Change::Author {
+        uid,
+        name,
+        role: Role::parse(&role).unwrap_or_default(),
+    };
+    append_operation(
+        tx,
+        &NewOperation {
+            author,
+            time,
+            kind: OpKind::AddAuthor.as_str(),
+            doc: None,
+            before: None,
+            after: None,
+            state: "record",
+            ref_op: None,
+            changes: Some(to_json(&[change], "operations.changes")?),
+        },
+    )?;
+    Ok(())
+}
+
+/// Records `author`'s edit of document `doc`: its changes (for other copies) and the
+/// snapshots undo moves between. A new edit discards the author's redo stack in `doc`.
+#[allow(clippy::too_many_arguments)]
+fn record(
+    tx: &Transaction<'_>,
+    author: i64,
+    now: i64,
+    kind: OpKind,
+    doc: i64,
+    before: &Snapshot,
+    after: &Snapshot,
+    changes: &[Change],
+) -> FResult<i64> {
+    tx.prepare_cached(
+        "UPDATE operations SET state = 'discarded'
+         WHERE author = ?1 AND doc = ?2 AND state = 'undone'",
+    )?
+    .execute([author, doc])?;
+    append_operation(
+        tx,
+        &NewOperation {
+            author,
+            time: now,
+            kind: kind.as_str(),
+            doc: Some(doc),
+            before: Some(to_json(before, "operations.before")?),
+            after: Some(to_json(after, "operations.after")?),
+            state: "applied",
+            ref_op: None,
+            changes: Some(to_json(&changes, "operations.changes")?),
+        },
+    )
 }
 
 /// Author `name`'s row id, if they exist.
@@ -170,78 +214,104 @@ pub struct SkippedOperation {
     pub reason: String,
 }
 
-fn span_doc(tx: &Transaction<'_>, span: &Span) -> FResult<i64> {
-    Ok(document_key(tx, &span.doc_id)?.0)
+/// Span `gid`'s current state, if it exists.
+fn current_span(tx: &Transaction<'_>, gid: &str) -> FResult<Option<SpanState>> {
+    match load_span_by_gid(tx, gid)? {
+        Some(s) => span_state(tx, &s).map(Some),
+        None => Ok(None),
+    }
 }
 
-fn write_span(tx: &Transaction<'_>, s: &Span, insert: bool, now: i64) -> FResult<()> {
-    let (doc, _) = document_key(tx, &s.doc_id)?;
-    let row = SpanRow {
-        id: Some(s.id.0),
-        gid: &s.gid,
-        doc,
-        uid: &s.uid,
-        revision: s.revision,
-        start: s.start,
-        end: s.end,
-        label: &s.label,
-        layer: &s.layer,
-        attrs: attrs_json(&s.attrs)?,
-        note: s.note.as_deref(),
-        author: author_id(tx, &s.author, now)?,
-        created: parse_time(&s.created, "span.created")?,
-        updated: parse_time(&s.updated, "span.updated")?,
-        text: &s.text,
-        anchor: s.anchor,
-        confidence: s.confidence,
-    };
-    let mut stmt = tx.prepare_cached(if insert { INSERT_SPAN } else { UPDATE_SPAN })?;
-    write_span_row(&mut stmt, &row)
+/// Relation `gid`'s current state, if it exists.
+fn current_relation(tx: &Transaction<'_>, gid: &str) -> FResult<Option<RelationState>> {
+    Ok(tx
+        .prepare_cached(
+            "SELECT r.gid, d.doc_id, f.gid, t.gid, r.label, a.uid, r.created
+             FROM relations r JOIN documents d ON d.id = r.doc JOIN spans f ON f.id = r.from_span
+             JOIN spans t ON t.id = r.to_span JOIN authors a ON a.id = r.author WHERE r.gid = ?1",
+        )?
+        .query_row([gid], |r| {
+            Ok(RelationState {
+                gid: r.get(0)?,
+                doc_id: r.get(1)?,
+                from: r.get(2)?,
+                to: r.get(3)?,
+                label: r.get(4)?,
+                author: r.get(5)?,
+                created: r.get(6)?,
+            })
+        })
+        .optional()?)
 }
 
-fn insert_relation(tx: &Transaction<'_>, r: &Relation, now: i64) -> FResult<()> {
-    let from =
-        load_span(tx, r.from)?.ok_or_else(|| Fail::not_found(format!("span {}", r.from.0)))?;
-    let doc = span_doc(tx, &from)?;
-    let author = author_id(tx, &r.author, now)?;
-    tx.prepare_cached(
-        "INSERT INTO relations (id, doc, from_span, to_span, label, author, created, gid)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-    )?
-    .execute(params![
-        r.id.0,
-        doc,
-        r.from.0,
-        r.to.0,
-        r.label,
-        author,
-        parse_time(&r.created, "relation.created")?,
-        r.gid
-    ])
-    .map_err(|e| match e {
-        rusqlite::Error::SqliteFailure(f, _)
-            if f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE =>
-        {
-            Fail::conflict(
-                "relation",
-                format!("these spans are already linked by {}", r.label),
-            )
+/// What moves the rows from `from` to `to`: relations removed, spans removed, spans set or
+/// added, relations added, the status.
+fn changes_between(from: &Snapshot, to: &Snapshot, doc_id: &str, author_uid: &str) -> Vec<Change> {
+    let mut changes = Vec::new();
+    for r in from
+        .relations
+        .iter()
+        .filter(|r| !to.relations.iter().any(|t| t.gid == r.gid))
+    {
+        changes.push(Change::RelationDelete { gid: r.gid.clone() });
+    }
+    for s in from
+        .spans
+        .iter()
+        .filter(|s| !to.spans.iter().any(|t| t.gid == s.gid))
+    {
+        changes.push(Change::SpanDelete { gid: s.gid.clone() });
+    }
+    for s in &to.spans {
+        match from.spans.iter().find(|f| f.gid == s.gid) {
+            None => changes.push(Change::Span(s.clone())),
+            Some(f) => {
+                let fields = SpanFields {
+                    revision: (f.revision != s.revision).then(|| s.revision.clone()),
+                    start: (f.start != s.start || f.revision != s.revision).then_some(s.start),
+                    end: (f.end != s.end || f.revision != s.revision).then_some(s.end),
+                    label: (f.label != s.label).then(|| s.label.clone()),
+                    attrs: (f.attrs != s.attrs).then(|| s.attrs.clone()),
+                    note: (f.note != s.note).then(|| s.note.clone()),
+                    anchor: (f.anchor != s.anchor).then_some(s.anchor),
+                    confidence: (f.confidence != s.confidence).then_some(s.confidence),
+                };
+                if !fields.is_empty() {
+                    changes.push(Change::SpanFields {
+                        gid: s.gid.clone(),
+                        fields,
+                    });
+                }
+            }
         }
-        e => e.into(),
-    })?;
-    Ok(())
+    }
+    for r in to
+        .relations
+        .iter()
+        .filter(|r| !from.relations.iter().any(|f| f.gid == r.gid))
+    {
+        changes.push(Change::Relation(r.clone()));
+    }
+    if let Some(status) = to.status.filter(|s| from.status != Some(*s)) {
+        changes.push(Change::Status {
+            doc_id: doc_id.to_string(),
+            author: author_uid.to_string(),
+            status,
+        });
+    }
+    changes
 }
 
-/// Moves the rows from state `from` to state `to`, refusing if the rows are no longer as
-/// `from` says (someone changed them since).
+/// Moves the rows from state `from` to state `to` through the [`Applier`], refusing if the
+/// rows are no longer as `from` says (someone changed them since). Returns the changes made.
 fn transition(
     tx: &Transaction<'_>,
-    doc: Option<i64>,
+    doc: i64,
     author: i64,
     from: &Snapshot,
     to: &Snapshot,
     now: i64,
-) -> FResult<()> {
+) -> FResult<Vec<Change>> {
     let changed = |what: String| {
         Fail::conflict(
             what.clone(),
@@ -249,65 +319,40 @@ fn transition(
         )
     };
     for s in &from.spans {
-        if load_span(tx, s.id)?.as_ref() != Some(s) {
+        if current_span(tx, &s.gid)?.as_ref() != Some(s) {
             return Err(changed(format!("span {}", s.uid)));
         }
     }
     for s in to
         .spans
         .iter()
-        .filter(|s| !from.spans.iter().any(|f| f.id == s.id))
+        .filter(|s| !from.spans.iter().any(|f| f.gid == s.gid))
     {
-        if load_span(tx, s.id)?.is_some() {
+        if current_span(tx, &s.gid)?.is_some() {
             return Err(changed(format!("span {}", s.uid)));
         }
     }
     for r in &from.relations {
-        if load_relation(tx, r.id)?.as_ref() != Some(r) {
-            return Err(changed(format!("relation {}", r.id.0)));
+        if current_relation(tx, &r.gid)?.as_ref() != Some(r) {
+            return Err(changed(format!("relation {}", r.label)));
         }
     }
-    if let (Some(doc), Some(status)) = (doc, from.status) {
+    if let Some(status) = from.status {
         if person_status(tx, doc, author)? != status {
             return Err(changed("document status".into()));
         }
     }
-    for r in from
-        .relations
-        .iter()
-        .filter(|r| !to.relations.iter().any(|t| t.id == r.id))
-    {
-        tx.prepare_cached("DELETE FROM relations WHERE id = ?1")?
-            .execute([r.id.0])?;
-    }
-    for s in from
-        .spans
-        .iter()
-        .filter(|s| !to.spans.iter().any(|t| t.id == s.id))
-    {
-        tx.prepare_cached("DELETE FROM spans WHERE id = ?1")?
-            .execute([s.id.0])?;
-    }
-    for s in &to.spans {
-        let existed = from.spans.iter().any(|f| f.id == s.id);
-        write_span(tx, s, !existed, now)?;
-    }
-    for r in to
-        .relations
-        .iter()
-        .filter(|r| !from.relations.iter().any(|f| f.id == r.id))
-    {
-        insert_relation(tx, r, now)?;
-    }
-    if let (Some(doc), Some(status)) = (doc, to.status) {
-        tx.prepare_cached(
-            "INSERT INTO doc_status (doc, author, status, updated) VALUES (?1, ?2, ?3, ?4)
-             ON CONFLICT (doc, author) DO UPDATE SET status = excluded.status,
-                 updated = excluded.updated",
+    let (doc_id, author_uid): (String, String) = tx
+        .prepare_cached(
+            "SELECT d.doc_id, a.uid FROM documents d, authors a WHERE d.id = ?1 AND a.id = ?2",
         )?
-        .execute(params![doc, author, status.as_str(), now])?;
+        .query_row([doc, author], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    let changes = changes_between(from, to, &doc_id, &author_uid);
+    let mut applier = Applier::new(tx);
+    for c in &changes {
+        applier.apply(now, c)?;
     }
-    Ok(())
+    Ok(changes)
 }
 
 /// Author `author`'s status of document `doc` (`todo` until they set one).
@@ -362,7 +407,7 @@ fn operation_from_row(r: &rusqlite::Row<'_>) -> FResult<Operation> {
 }
 
 impl Store {
-    fn write<T>(
+    pub(crate) fn write<T>(
         &mut self,
         f: impl FnOnce(&Transaction<'_>, i64) -> FResult<T>,
     ) -> Result<T, StoreError> {
@@ -383,81 +428,86 @@ impl Store {
             if revision != new.revision {
                 return Err(Fail::stale(&new.doc_id, revision));
             }
+            let author_row = author_id(tx, author, now)?;
+            let (hash, author_uid): (String, String) = tx
+                .prepare_cached(
+                    "SELECT r.hash, a.uid FROM revisions r, authors a
+                     WHERE r.doc = ?1 AND r.number = ?2 AND a.id = ?3",
+                )?
+                .query_row(params![doc, revision, author_row], |r| {
+                    Ok((r.get(0)?, r.get(1)?))
+                })?;
             // A new span's id is global: two copies of a project never make the same one.
             let gid = new_gid();
-            let uid = new.uid.clone().unwrap_or_else(|| gid.clone());
-            let author_row = author_id(tx, author, now)?;
-            let id = insert_span(
-                tx,
-                &SpanRow {
-                    id: None,
-                    gid: &gid,
-                    doc,
-                    uid: &uid,
-                    revision,
-                    start: new.start,
-                    end: new.end,
-                    label: &new.label,
-                    layer: &new.layer,
-                    attrs: attrs_json(&new.attrs)?,
-                    note: new.note.as_deref(),
-                    author: author_row,
-                    created: now,
-                    updated: now,
-                    text: &new.text,
-                    anchor: AnchorState::Exact,
-                    confidence: 1.0,
-                },
-            )?;
-            let span =
-                load_span(tx, SpanId(id))?.ok_or_else(|| Fail::not_found(format!("span {id}")))?;
+            let state = SpanState {
+                gid: gid.clone(),
+                doc_id: new.doc_id.clone(),
+                uid: new.uid.clone().unwrap_or_else(|| gid.clone()),
+                revision: hash,
+                start: new.start,
+                end: new.end,
+                label: new.label.clone(),
+                layer: new.layer.clone(),
+                attrs: new.attrs.clone(),
+                note: new.note.clone(),
+                author: author_uid,
+                anchor: AnchorState::Exact,
+                confidence: 1.0,
+                created: now,
+            };
             let after = Snapshot {
-                spans: vec![span.clone()],
+                spans: vec![state],
                 ..Snapshot::default()
             };
+            let changes = transition(tx, doc, author_row, &Snapshot::default(), &after, now)?;
             record(
                 tx,
-                author,
+                author_row,
                 now,
                 OpKind::CreateSpan,
                 doc,
                 &Snapshot::default(),
                 &after,
+                &changes,
             )?;
-            Ok(span)
+            load_span_by_gid(tx, &gid)?.ok_or_else(|| Fail::not_found(format!("span {gid}")))
         })
     }
 
-    /// Writes `span`'s label, bounds, quote, attributes and note over the stored span with
-    /// the same id, recorded as `author`'s operation.
+    /// Writes `span`'s label, bounds, attributes and note over the stored span with the same
+    /// id, recorded as `author`'s operation.
     pub fn update_span(&mut self, author: &str, span: &Span) -> Result<Span, StoreError> {
         self.write(|tx, now| {
-            let before = load_span(tx, span.id)?
+            let stored = load_span(tx, span.id)?
                 .ok_or_else(|| Fail::not_found(format!("span {}", span.id.0)))?;
-            let mut after = span.clone();
-            after.updated = format_time(now);
-            (after.doc_id, after.created, after.author, after.revision) = (
-                before.doc_id.clone(),
-                before.created.clone(),
-                before.author.clone(),
-                before.revision,
-            );
-            write_span(tx, &after, false, now)?;
-            let doc = span_doc(tx, &before)?;
-            let snap = |s: Span| Snapshot {
-                spans: vec![s],
+            let doc = document_key(tx, &stored.doc_id)?.0;
+            let author_row = author_id(tx, author, now)?;
+            let before = span_state(tx, &stored)?;
+            let mut wanted = before.clone();
+            (wanted.start, wanted.end) = (span.start, span.end);
+            wanted.label = span.label.clone();
+            wanted.attrs = span.attrs.clone();
+            wanted.note = span.note.clone();
+            let before = Snapshot {
+                spans: vec![before],
                 ..Snapshot::default()
             };
+            let after = Snapshot {
+                spans: vec![wanted],
+                ..Snapshot::default()
+            };
+            let changes = transition(tx, doc, author_row, &before, &after, now)?;
             record(
                 tx,
-                author,
+                author_row,
                 now,
                 OpKind::UpdateSpan,
                 doc,
-                &snap(before),
-                &snap(after.clone()),
+                &before,
+                &after,
+                &changes,
             )?;
-            Ok(after)
+            load_span(tx, span.id)?.ok_or_else(|| Fail::not_found(format!("span {}", span.id.0)))
         })
     }
 
@@ -466,29 +516,27 @@ impl Store {
         self.write(|tx, now| {
             let span =
                 load_span(tx, id)?.ok_or_else(|| Fail::not_found(format!("span {}", id.0)))?;
-            let relations = relations_of_span(tx, id)?;
-            let doc = span_doc(tx, &span)?;
+            let doc = document_key(tx, &span.doc_id)?.0;
+            let author_row = author_id(tx, author, now)?;
+            let mut relations = Vec::new();
+            for r in relations_of_span(tx, id)? {
+                relations.extend(current_relation(tx, &r.gid)?);
+            }
             let before = Snapshot {
-                spans: vec![span.clone()],
+                spans: vec![span_state(tx, &span)?],
                 relations,
                 status: None,
             };
-            transition(
-                tx,
-                Some(doc),
-                author_id(tx, author, now)?,
-                &before,
-                &Snapshot::default(),
-                now,
-            )?;
+            let changes = transition(tx, doc, author_row, &before, &Snapshot::default(), now)?;
             record(
                 tx,
-                author,
+                author_row,
                 now,
                 OpKind::DeleteSpan,
                 doc,
                 &before,
                 &Snapshot::default(),
+                &changes,
             )?;
             Ok(span)
         })
@@ -501,30 +549,63 @@ impl Store {
         new: &NewRelation,
     ) -> Result<Relation, StoreError> {
         self.write(|tx, now| {
-            let from = load_span(tx, new.from)?.ok_or_else(|| Fail::not_found(format!("span {}", new.from.0)))?;
-            let to = load_span(tx, new.to)?.ok_or_else(|| Fail::not_found(format!("span {}", new.to.0)))?;
+            let from = load_span(tx, new.from)?
+                .ok_or_else(|| Fail::not_found(format!("span {}", new.from.0)))?;
+            let to = load_span(tx, new.to)?
+                .ok_or_else(|| Fail::not_found(format!("span {}", new.to.0)))?;
             if from.doc_id != to.doc_id {
-                return Err(Fail::conflict("to", "a relation must link spans of one document"));
+                return Err(Fail::conflict(
+                    "to",
+                    "a relation must link spans of one document",
+                ));
             }
-            let next: i64 = tx.query_row(
-                "SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'relations'), 0) + 1",
-                [],
-                |r| r.get(0),
-            )?;
-            let relation = Relation {
-                id: RelationId(next),
-                gid: new_gid(),
-                from: new.from,
-                to: new.to,
+            let taken = tx
+                .prepare_cached(
+                    "SELECT 1 FROM relations WHERE from_span = ?1 AND to_span = ?2 AND label = ?3",
+                )?
+                .exists(params![new.from.0, new.to.0, new.label])?;
+            if taken {
+                return Err(Fail::conflict(
+                    "relation",
+                    format!("these spans are already linked by {}", new.label),
+                ));
+            }
+            let doc = document_key(tx, &from.doc_id)?.0;
+            let author_row = author_id(tx, author, now)?;
+            let author_uid: String =
+                tx.query_row("SELECT uid FROM authors WHERE id = ?1", [author_row], |r| {
+                    r.get(0)
+                })?;
+            let gid = new_gid();
+            let state = RelationState {
+                gid: gid.clone(),
+                doc_id: from.doc_id.clone(),
+                from: from.gid.clone(),
+                to: to.gid.clone(),
                 label: new.label.clone(),
-                author: author.to_string(),
-                created: format_time(now),
+                author: author_uid,
+                created: now,
             };
-            insert_relation(tx, &relation, now)?;
-            let doc = span_doc(tx, &from)?;
-            let after = Snapshot { relations: vec![relation.clone()], ..Snapshot::default() };
-            record(tx, author, now, OpKind::CreateRelation, doc, &Snapshot::default(), &after)?;
-            Ok(relation)
+            let after = Snapshot {
+                relations: vec![state],
+                ..Snapshot::default()
+            };
+            let changes = transition(tx, doc, author_row, &Snapshot::default(), &after, now)?;
+            record(
+                tx,
+                author_row,
+                now,
+                OpKind::CreateRelation,
+                doc,
+                &Snapshot::default(),
+                &after,
+                &changes,
+            )?;
+            let id: i64 = tx.query_row("SELECT id FROM relations WHERE gid = ?1", [&gid], |r| {
+                r.get(0)
+            })?;
+            load_relation(tx, RelationId(id))?
+                .ok_or_else(|| Fail::not_found(format!("relation {gid}")))
         })
     }
 
@@ -537,29 +618,24 @@ impl Store {
         self.write(|tx, now| {
             let rel = load_relation(tx, id)?
                 .ok_or_else(|| Fail::not_found(format!("relation {}", id.0)))?;
-            let from = load_span(tx, rel.from)?
-                .ok_or_else(|| Fail::not_found(format!("span {}", rel.from.0)))?;
-            let doc = span_doc(tx, &from)?;
+            let state = current_relation(tx, &rel.gid)?
+                .ok_or_else(|| Fail::not_found(format!("relation {}", id.0)))?;
+            let doc = document_key(tx, &state.doc_id)?.0;
+            let author_row = author_id(tx, author, now)?;
             let before = Snapshot {
-                relations: vec![rel.clone()],
+                relations: vec![state],
                 ..Snapshot::default()
             };
-            transition(
-                tx,
-                Some(doc),
-                author_id(tx, author, now)?,
-                &before,
-                &Snapshot::default(),
-                now,
-            )?;
+            let changes = transition(tx, doc, author_row, &before, &Snapshot::default(), now)?;
             record(
                 tx,
-                author,
+                author_row,
                 now,
                 OpKind::DeleteRelation,
                 doc,
                 &before,
                 &Snapshot::default(),
+                &changes,
             )?;
             Ok(rel)
         })
@@ -583,8 +659,17 @@ impl Store {
                 status: Some(status),
                 ..Snapshot::default()
             };
-            transition(tx, Some(doc), author_row, &before, &after, now)?;
-            record(tx, author, now, OpKind::SetStatus, doc, &before, &after)?;
+            let changes = transition(tx, doc, author_row, &before, &after, now)?;
+            record(
+                tx,
+                author_row,
+                now,
+                OpKind::SetStatus,
+                doc,
+                &before,
+                &after,
+                &changes,
+            )?;
             Ok(())
         })
     }
@@ -633,7 +718,7 @@ impl Store {
                 let row = tx
                     .prepare_cached(
                         "SELECT id, before, after FROM operations
-                         WHERE author = ?1 AND doc = ?2 AND state = 'applied'
+                         WHERE author = ?1 AND doc = ?2 AND state = 'applied' AND before IS NOT NULL
                          ORDER BY id DESC LIMIT 1",
                     )?
                     .query_row([author_row, doc], |r| {
@@ -647,8 +732,8 @@ impl Store {
                     from_json(before, "operations.before")?,
                     from_json(after, "operations.after")?,
                 );
-                match transition(tx, Some(doc), author_row, &after, &before, now) {
-                    Ok(()) => {
+                match transition(tx, doc, author_row, &after, &before, now) {
+                    Ok(changes) => {
                         tx.execute("UPDATE operations SET state = 'undone' WHERE id = ?1", [op])?;
                         append_operation(
                             tx,
@@ -661,6 +746,7 @@ impl Store {
                                 after: None,
                                 state: "record",
                                 ref_op: Some(op),
+                                changes: Some(to_json(&changes, "operations.changes")?),
                             },
                         )?;
                         outcome.operation = Some(load_operation(tx, op)?);
@@ -711,7 +797,7 @@ impl Store {
                 from_json(before, "operations.before")?,
                 from_json(after, "operations.after")?,
             );
-            transition(tx, Some(doc), author_row, &before, &after, now)?;
+            let changes = transition(tx, doc, author_row, &before, &after, now)?;
             tx.execute(
                 "UPDATE operations SET state = 'applied' WHERE id = ?1",
                 [op],
@@ -727,6 +813,7 @@ impl Store {
                     after: None,
                     state: "record",
                     ref_op: Some(op),
+                    changes: Some(to_json(&changes, "operations.changes")?),
                 },
             )?;
             load_operation(tx, op).map(Some)

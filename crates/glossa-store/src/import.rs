@@ -6,8 +6,9 @@ use std::collections::HashMap;
 use std::path::Path;
 use ts_rs::TS;
 
+use glossa_core::op::{Change, RelationState, SpanFields, SpanState};
 use glossa_core::reanchor::{settle, Settling};
-use glossa_core::{AnchorState, CheckedDocument, DocStatus, Reanchor, SYSTEM_AUTHOR};
+use glossa_core::{AnchorState, CheckedDocument, DocStatus, OpKind, Reanchor, SYSTEM_AUTHOR};
 use rusqlite::{params, OptionalExtension, Transaction};
 use serde::Serialize;
 
@@ -67,6 +68,10 @@ pub struct ImportBatch<'s> {
     now: i64,
     authors: Authors,
     counts: ImportCounts,
+    /// Who imports: the author of each document's operation.
+    importer: String,
+    /// The changes of the document being written, recorded as its operation.
+    changes: Vec<Change>,
     /// The note that tells other programs who holds the project (see [`ImportBatch::announce`]).
     busy_note: Option<BusyNote>,
 }
@@ -105,6 +110,8 @@ impl Store {
             now: now(),
             authors: Authors::default(),
             counts: ImportCounts::default(),
+            importer: "import".into(),
+            changes: Vec::new(),
             busy_note: None,
         })
     }
@@ -113,7 +120,7 @@ impl Store {
 /// The authors a batch has resolved, and those it created.
 #[derive(Default)]
 struct Authors {
-    ids: HashMap<String, i64>,
+    ids: HashMap<String, (i64, String)>,
     created: Vec<String>,
 }
 
@@ -124,26 +131,30 @@ fn author_of(
     cache: &mut Authors,
     now: i64,
     name: Option<&str>,
-) -> FResult<i64> {
+) -> FResult<(i64, String)> {
     let name = name.unwrap_or("import");
-    if let Some(&id) = cache.ids.get(name) {
-        return Ok(id);
+    if let Some(found) = cache.ids.get(name) {
+        return Ok(found.clone());
     }
     let known = tx
         .prepare_cached("SELECT 1 FROM authors WHERE name = ?1")?
         .exists([name])?;
     let id = author_id(tx, name, now)?;
+    let uid: String = tx
+        .prepare_cached("SELECT uid FROM authors WHERE id = ?1")?
+        .query_row([id], |r| r.get(0))?;
     if !known {
         cache.created.push(name.to_string());
     }
-    cache.ids.insert(name.to_string(), id);
-    Ok(id)
+    cache.ids.insert(name.to_string(), (id, uid.clone()));
+    Ok((id, uid))
 }
 
 impl ImportBatch<'_> {
     /// Tells other programs that open the project while this import holds it who is importing
     /// (their busy error says "import by NAME since TIME"), until the batch ends.
     pub fn announce(&mut self, by: &str) {
+        self.importer = by.to_string();
         let note = busy_note_path(self.path);
         let text = format!(
             "import by {by} since {}",
@@ -155,7 +166,31 @@ impl ImportBatch<'_> {
     }
 
     fn author(&mut self, name: &str) -> FResult<i64> {
-        author_of(&self.tx, &mut self.authors, self.now, Some(name))
+        Ok(author_of(&self.tx, &mut self.authors, self.now, Some(name))?.0)
+    }
+
+    /// Records `changes` as one operation of document `doc` by author row `author`.
+    fn record(&mut self, kind: OpKind, author: i64, doc: i64, changes: &[Change]) -> FResult<()> {
+        if changes.is_empty() {
+            return Ok(());
+        }
+        let json =
+            serde_json::to_string(changes).map_err(|e| Fail::corrupt("operations.changes", e))?;
+        append_operation(
+            &self.tx,
+            &NewOperation {
+                author,
+                time: self.now,
+                kind: kind.as_str(),
+                doc: Some(doc),
+                before: None,
+                after: None,
+                state: "record",
+                ref_op: None,
+                changes: Some(json),
+            },
+        )?;
+        Ok(())
     }
 
     /// Whether document `doc_id` exists (already stored, or added earlier in this batch).
@@ -219,16 +254,20 @@ impl ImportBatch<'_> {
             )?
             .execute(params![rowid, doc.text, self.now, glossa_core::rules::revision_hash(&doc.text)])?;
         self.counts.documents += 1;
-        self.insert_annotations(rowid, 1, checked)
-    }
-
-    fn insert_annotations(
-        &mut self,
-        rowid: i64,
-        revision: u32,
-        checked: &CheckedDocument,
-    ) -> FResult<()> {
-        self.insert_spans(rowid, revision, checked, &|_| true, HashMap::new())
+        let hash = glossa_core::rules::revision_hash(&doc.text);
+        // The text is stored once, as the revision; the operation names it by hash.
+        self.changes.push(Change::Document {
+            doc_id: doc.id.clone(),
+            meta: doc.meta.clone(),
+            status: doc.status,
+            hash: hash.clone(),
+            text: String::new(),
+        });
+        self.insert_spans(rowid, 1, &hash, checked, &|_| true, HashMap::new())?;
+        let changes = std::mem::take(&mut self.changes);
+        let importer = self.importer.clone();
+        let author = self.author(&importer)?;
+        self.record(OpKind::Import, author, rowid, &changes)
     }
 
     /// Inserts the document's spans that `pick` takes (by index), and its relations between
@@ -237,13 +276,15 @@ impl ImportBatch<'_> {
         &mut self,
         rowid: i64,
         revision: u32,
+        hash: &str,
         checked: &CheckedDocument,
         pick: &dyn Fn(usize) -> bool,
-        mut ids: HashMap<String, i64>,
+        mut ids: HashMap<String, (i64, String)>,
     ) -> FResult<()> {
         let doc = checked.doc();
         let picked: Vec<usize> = (0..doc.spans.len()).filter(|&i| pick(i)).collect();
         ids.reserve(picked.len());
+        let mut gids: Vec<String> = Vec::with_capacity(SPANS_PER_INSERT);
         for chunk in picked.chunks(SPANS_PER_INSERT) {
             let mut insert = self.tx.prepare_cached(&multi_insert_sql(chunk.len()))?;
             let mut k = 0;
@@ -259,39 +300,61 @@ impl ImportBatch<'_> {
                         "span has no id",
                     )
                 })?;
-                let author = author_of(
+                let (author, author_uid) = author_of(
                     &self.tx,
                     &mut self.authors,
                     self.now,
                     span.author.as_deref(),
                 )?;
+                let gid = new_gid();
+                let layer = span.layer.as_deref().unwrap_or(glossa_core::GOLD_LAYER);
+                self.changes.push(Change::Span(SpanState {
+                    gid: gid.clone(),
+                    doc_id: doc.id.clone(),
+                    uid: uid.to_string(),
+                    revision: hash.to_string(),
+                    start: span.start,
+                    end: span.end,
+                    label: span.label.clone(),
+                    layer: layer.to_string(),
+                    attrs: span.attrs.clone(),
+                    note: span.note.clone(),
+                    author: author_uid,
+                    anchor: AnchorState::Exact,
+                    confidence: 1.0,
+                    created: self.now,
+                }));
+                gids.push(gid);
                 bind(&rowid)?;
                 bind(&uid)?;
                 bind(&revision)?;
                 bind(&(span.start as i64))?;
                 bind(&(span.end as i64))?;
                 bind(&span.label)?;
-                bind(&span.layer.as_deref().unwrap_or(glossa_core::GOLD_LAYER))?;
+                bind(&layer)?;
                 bind(&attrs_json(&span.attrs)?)?;
                 bind(&span.note)?;
                 bind(&author)?;
                 bind(&self.now)?;
                 bind(&self.now)?;
                 bind(&checked.span_text(i))?;
-                bind(&new_gid())?;
+                bind(
+                    gids.last()
+                        .ok_or_else(|| Fail::corrupt("spans.gid", "none made"))?,
+                )?;
             }
             insert.raw_execute()?;
             // One statement's rows take consecutive ids, ending at the last insert's.
             let first = self.tx.last_insert_rowid() - chunk.len() as i64 + 1;
-            for (j, &i) in chunk.iter().enumerate() {
+            for ((j, &i), gid) in chunk.iter().enumerate().zip(gids.drain(..)) {
                 if let Some(uid) = doc.spans[i].uid.as_deref() {
-                    ids.insert(uid.to_string(), first + j as i64);
+                    ids.insert(uid.to_string(), (first + j as i64, gid));
                 }
             }
         }
         for (i, rel) in doc.relations.iter().enumerate() {
             let span = |uid: &str, side: &str| {
-                ids.get(uid).copied().ok_or_else(|| {
+                ids.get(uid).cloned().ok_or_else(|| {
                     Fail::conflict(
                         format!("document {:?} relations[{i}].{side}", doc.id),
                         format!("no span {uid:?}"),
@@ -299,7 +362,13 @@ impl ImportBatch<'_> {
                 })
             };
             let (from, to) = (span(&rel.from, "from")?, span(&rel.to, "to")?);
-            let author = self.author(rel.author.as_deref().unwrap_or("import"))?;
+            let (author, author_uid) = author_of(
+                &self.tx,
+                &mut self.authors,
+                self.now,
+                Some(rel.author.as_deref().unwrap_or("import")),
+            )?;
+            let gid = new_gid();
             let added = self
                 .tx
                 .prepare_cached(
@@ -308,14 +377,19 @@ impl ImportBatch<'_> {
                      ON CONFLICT (from_span, to_span, label) DO NOTHING",
                 )?
                 .execute(params![
-                    rowid,
-                    from,
-                    to,
-                    rel.label,
-                    author,
-                    self.now,
-                    new_gid()
+                    rowid, from.0, to.0, rel.label, author, self.now, gid
                 ])?;
+            if added > 0 {
+                self.changes.push(Change::Relation(RelationState {
+                    gid,
+                    doc_id: doc.id.clone(),
+                    from: from.1,
+                    to: to.1,
+                    label: rel.label.clone(),
+                    author: author_uid,
+                    created: self.now,
+                }));
+            }
             self.counts.relations += added as u64;
         }
         self.counts.spans += picked.len() as u64;
@@ -399,6 +473,30 @@ impl ImportBatch<'_> {
                 self.now
             ])?;
         self.counts.updated += 1;
+        if revision != old_rev {
+            self.changes.push(Change::Revision {
+                doc_id: doc.id.clone(),
+                hash: glossa_core::rules::revision_hash(&doc.text),
+                text: String::new(),
+            });
+        }
+        let (new_meta, new_status): (serde_json::Map<String, serde_json::Value>, String) = (
+            serde_json::from_str(&meta).map_err(|e| Fail::corrupt("documents.meta", e))?,
+            status,
+        );
+        if new_meta.iter().collect::<Vec<_>>()
+            != serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(&old_meta)
+                .map_err(|e| Fail::corrupt("documents.meta", e))?
+                .iter()
+                .collect::<Vec<_>>()
+            || doc.status != DocStatus::Todo
+        {
+            self.changes.push(Change::DocumentFields {
+                doc_id: doc.id.clone(),
+                meta: new_meta,
+                status: DocStatus::parse(&new_status).unwrap_or_default(),
+            });
+        }
         let touched: Vec<String> = if replace {
             let mut layers: Vec<String> =
                 doc.spans.iter().filter_map(|s| s.layer.clone()).collect();
@@ -408,11 +506,16 @@ impl ImportBatch<'_> {
         } else {
             Vec::new()
         };
-        if revision != old_rev {
-            self.reanchor(rowid, &doc.id, revision, &doc.text, &touched)?;
-        }
+        let hash = glossa_core::rules::revision_hash(&doc.text);
         if replace {
-            self.replace_layers(rowid, revision, checked, &touched)?;
+            self.replace_layers(rowid, revision, &hash, checked, &touched)?;
+        }
+        let changes = std::mem::take(&mut self.changes);
+        let importer = self.importer.clone();
+        let author = self.author(&importer)?;
+        self.record(OpKind::Import, author, rowid, &changes)?;
+        if revision != old_rev {
+            self.reanchor(rowid, &hash, revision, &doc.text, &touched)?;
         }
         Ok(())
     }
@@ -422,7 +525,7 @@ impl ImportBatch<'_> {
     fn reanchor(
         &mut self,
         rowid: i64,
-        doc_id: &str,
+        hash: &str,
         revision: u32,
         text: &str,
         skip: &[String],
@@ -508,6 +611,7 @@ impl ImportBatch<'_> {
         let new_index = glossa_core::OffsetIndex::new(text);
         let mut before = Vec::new();
         let mut after = Vec::new();
+        let mut changes = Vec::with_capacity(olds.len());
         for (old, s) in olds.iter().zip(&settling) {
             let p = s.placement;
             before.push(serde_json::json!({
@@ -519,6 +623,14 @@ impl ImportBatch<'_> {
                     .prepare_cached("UPDATE spans SET anchor = 'orphaned', confidence = 0, updated = ?2 WHERE id = ?1")?
                     .execute(params![old.id, self.now])?;
                 self.counts.orphaned += 1;
+                changes.push(Change::SpanFields {
+                    gid: old.gid.clone(),
+                    fields: SpanFields {
+                        anchor: Some(AnchorState::Orphaned),
+                        confidence: Some(0.0),
+                        ..SpanFields::default()
+                    },
+                });
                 after.push(serde_json::json!({
                     "gid": old.gid, "revision": old.revision, "start": old.start, "end": old.end,
                     "anchor": "orphaned", "confidence": 0.0,
@@ -543,6 +655,17 @@ impl ImportBatch<'_> {
                     p.confidence,
                     self.now
                 ])?;
+            changes.push(Change::SpanFields {
+                gid: old.gid.clone(),
+                fields: SpanFields {
+                    revision: Some(hash.to_string()),
+                    start: Some(p.start),
+                    end: Some(p.end),
+                    anchor: Some(p.state),
+                    confidence: Some(p.confidence),
+                    ..SpanFields::default()
+                },
+            });
             if p.state == AnchorState::Fuzzy {
                 self.counts.fuzzy += 1;
             } else {
@@ -566,11 +689,14 @@ impl ImportBatch<'_> {
                 doc: Some(rowid),
                 before: Some(serde_json::json!({ "spans": before }).to_string()),
                 after: Some(
-                    serde_json::json!({ "document": doc_id, "revision": revision, "spans": after })
-                        .to_string(),
+                    serde_json::json!({ "revision": revision, "spans": after }).to_string(),
                 ),
                 state: "record",
                 ref_op: None,
+                changes: Some(
+                    serde_json::to_string(&changes)
+                        .map_err(|e| Fail::corrupt("operations.changes", e))?,
+                ),
             },
         )?;
         Ok(())
@@ -582,6 +708,7 @@ impl ImportBatch<'_> {
         &mut self,
         rowid: i64,
         revision: u32,
+        hash: &str,
         checked: &CheckedDocument,
         layers: &[String],
     ) -> FResult<()> {
@@ -593,19 +720,19 @@ impl ImportBatch<'_> {
             .filter_map(|(i, s)| Some(((s.layer.as_deref()?, s.uid.as_deref()?), i)))
             .collect();
         // Every stored span of the document, by (layer, uid).
-        let mut stored: Vec<(i64, String, String)> = Vec::new();
+        let mut stored: Vec<(i64, String, String, String, i64)> = Vec::new();
         {
-            let mut stmt = self
-                .tx
-                .prepare_cached("SELECT id, layer, uid FROM spans WHERE doc = ?1")?;
+            let mut stmt = self.tx.prepare_cached(
+                "SELECT id, layer, uid, gid, created FROM spans WHERE doc = ?1 ORDER BY id",
+            )?;
             let mut rows = stmt.query([rowid])?;
             while let Some(r) = rows.next()? {
-                stored.push((r.get(0)?, r.get(1)?, r.get(2)?));
+                stored.push((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?));
             }
         }
-        let mut ids: HashMap<String, i64> = HashMap::new();
+        let mut ids: HashMap<String, (i64, String)> = HashMap::new();
         let mut kept_incoming = vec![false; doc.spans.len()];
-        for (id, layer, uid) in &stored {
+        for (id, layer, uid, gid, created) in &stored {
             if !layers.contains(layer) {
                 self.counts.kept += 1;
                 // Relations of the file may still point at spans of other layers by uid only
@@ -615,20 +742,34 @@ impl ImportBatch<'_> {
             match incoming.get(&(layer.as_str(), uid.as_str())) {
                 Some(&i) => {
                     let span = &doc.spans[i];
-                    let author = author_of(
+                    let (author, author_uid) = author_of(
                         &self.tx,
                         &mut self.authors,
                         self.now,
                         span.author.as_deref(),
                     )?;
+                    self.changes.push(Change::Span(SpanState {
+                        gid: gid.clone(),
+                        doc_id: doc.id.clone(),
+                        uid: uid.clone(),
+                        revision: hash.to_string(),
+                        start: span.start,
+                        end: span.end,
+                        label: span.label.clone(),
+                        layer: layer.clone(),
+                        attrs: span.attrs.clone(),
+                        note: span.note.clone(),
+                        author: author_uid,
+                        anchor: AnchorState::Exact,
+                        confidence: 1.0,
+                        created: *created,
+                    }));
                     self.tx
                         .prepare_cached(
                             "UPDATE spans SET revision = ?2, start = ?3, \"end\" = ?4, label = ?5,
                                  attrs = ?6, note = ?7, author = ?8, text = ?9, anchor = 'exact',
                                  confidence = 1.0,
-                                 updated = CASE WHEN start = ?3 AND \"end\" = ?4 AND label = ?5
-                                     AND attrs IS ?6 AND note IS ?7 AND revision = ?2
-                                     THEN updated ELSE ?10 END
+                                 updated = ?10
                              WHERE id = ?1",
                         )?
                         .execute(params![
@@ -644,9 +785,10 @@ impl ImportBatch<'_> {
                             self.now
                         ])?;
                     kept_incoming[i] = true;
-                    ids.insert(uid.clone(), *id);
+                    ids.insert(uid.clone(), (*id, gid.clone()));
                 }
                 None => {
+                    self.changes.push(Change::SpanDelete { gid: gid.clone() });
                     self.tx
                         .prepare_cached("DELETE FROM spans WHERE id = ?1")?
                         .execute([id])?;
@@ -654,7 +796,7 @@ impl ImportBatch<'_> {
             }
         }
         self.counts.spans += kept_incoming.iter().filter(|k| **k).count() as u64;
-        self.insert_spans(rowid, revision, checked, &|i| !kept_incoming[i], ids)
+        self.insert_spans(rowid, revision, hash, checked, &|i| !kept_incoming[i], ids)
     }
 
     /// Commits everything, recording one `import` operation by `author` with `summary`.
@@ -677,6 +819,7 @@ impl ImportBatch<'_> {
                     after: Some(summary.to_string()),
                     state: "record",
                     ref_op: None,
+                    changes: None,
                 },
             )?;
             Ok(())

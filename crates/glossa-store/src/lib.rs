@@ -8,6 +8,7 @@
 //! - [`edits`]: span and relation edits, each one transaction with its operation record, and
 //!   per-author undo/redo over the operation log.
 
+mod apply;
 pub mod documents;
 pub mod edits;
 mod error;
@@ -25,6 +26,7 @@ use std::time::{Duration, SystemTime};
 use glossa_core::Schema;
 use rusqlite::{Connection, OptionalExtension};
 
+pub use apply::ApplyReport;
 pub use edits::{NewRelation, NewSpan, SkippedOperation, UndoOutcome};
 pub use error::{StoreError, StoreErrorKind};
 pub use import::{ImportBatch, ImportCounts};

@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use rusqlite::{params, OptionalExtension, Transaction};
+use rusqlite::{params, Transaction};
 use rusqlite_migration::{HookResult, Migrations, M};
 use serde_json::Value;
 
@@ -62,64 +62,249 @@ fn fill_v2(tx: &Transaction<'_>) -> HookResult {
          FROM operations o WHERE o.kind = 'set_status' AND o.state = 'applied' ORDER BY o.id",
         [],
     )?;
+    record_baseline(tx, &replica)?;
     Ok(())
 }
 
-/// Gives the spans and relations in v1 operations' snapshots the global ids their rows now
-/// have (a fresh one, the same in every snapshot, for rows deleted since), and spans their
-/// anchor state, so undo and redo of v1 edits compare and restore whole v2 rows.
+/// Rewrites v1 operations' undo snapshots (spans and relations with local ids, revision
+/// numbers and author names) as v2 ones (global ids, revision hashes, author uids), so undo
+/// and redo of v1 edits keep working. A span or relation deleted since gets a fresh global id,
+/// the same in every snapshot that holds it.
 fn give_snapshots_ids(tx: &Transaction<'_>) -> HookResult {
     let ops: Vec<(i64, Option<String>, Option<String>)> = tx
         .prepare("SELECT id, before, after FROM operations WHERE seq IS NULL ORDER BY id")?
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
         .collect::<Result<_, _>>()?;
-    let mut gids: HashMap<(&'static str, i64), String> = HashMap::new();
-    let mut gid_of = |table: &'static str, id: i64| -> rusqlite::Result<String> {
-        if let Some(g) = gids.get(&(table, id)) {
-            return Ok(g.clone());
-        }
-        let stored: Option<String> = tx
-            .query_row(
-                &format!("SELECT gid FROM {table} WHERE id = ?1"),
-                [id],
-                |r| r.get(0),
-            )
-            .optional()?;
-        let g = stored.unwrap_or_else(new_gid);
-        gids.insert((table, id), g.clone());
-        Ok(g)
+    // Local span id -> (gid, document id), from the rows and from every snapshot.
+    let mut spans: HashMap<i64, (String, String)> = tx
+        .prepare("SELECT s.id, s.gid, d.doc_id FROM spans s JOIN documents d ON d.id = s.doc")?
+        .query_map([], |r| Ok((r.get(0)?, (r.get(1)?, r.get(2)?))))?
+        .collect::<Result<_, _>>()?;
+    let mut relations: HashMap<i64, String> = tx
+        .prepare("SELECT id, gid FROM relations")?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<Result<_, _>>()?;
+    let authors: HashMap<String, String> = tx
+        .prepare("SELECT name, uid FROM authors")?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<Result<_, _>>()?;
+    let hash_of = |doc_id: &str, number: i64| -> rusqlite::Result<String> {
+        tx.query_row(
+            "SELECT r.hash FROM revisions r JOIN documents d ON d.id = r.doc
+             WHERE d.doc_id = ?1 AND r.number = ?2",
+            params![doc_id, number],
+            |r| r.get(0),
+        )
+    };
+    let ms = |v: &Value| -> i64 {
+        v.as_str()
+            .and_then(|t| crate::rows::parse_time(t, "created").ok())
+            .unwrap_or(0)
     };
     let mut set = tx.prepare("UPDATE operations SET before = ?2, after = ?3 WHERE id = ?1")?;
     for (id, before, after) in ops {
         let mut fix = |json: Option<String>| -> rusqlite::Result<Option<String>> {
             let Some(json) = json else { return Ok(None) };
-            let Ok(mut v) = serde_json::from_str::<Value>(&json) else {
+            let Ok(v) = serde_json::from_str::<Value>(&json) else {
                 return Ok(Some(json));
             };
-            for (key, table) in [("spans", "spans"), ("relations", "relations")] {
-                let Some(items) = v.get_mut(key).and_then(Value::as_array_mut) else {
-                    continue;
-                };
-                for item in items {
-                    let Some(obj) = item.as_object_mut() else {
-                        continue;
-                    };
-                    let Some(row) = obj.get("id").and_then(Value::as_i64) else {
-                        continue;
-                    };
-                    if !obj.contains_key("gid") {
-                        obj.insert("gid".into(), Value::String(gid_of(table, row)?));
-                    }
-                    if table == "spans" {
-                        obj.entry("anchor").or_insert_with(|| Value::from("exact"));
-                        obj.entry("confidence").or_insert_with(|| Value::from(1.0));
-                    }
+            let mut out = serde_json::Map::new();
+            if let Some(items) = v.get("spans").and_then(Value::as_array) {
+                let mut states = Vec::new();
+                for s in items {
+                    let row = s["id"].as_i64().unwrap_or_default();
+                    let doc_id = s["doc_id"].as_str().unwrap_or_default().to_string();
+                    let gid = spans
+                        .entry(row)
+                        .or_insert_with(|| (new_gid(), doc_id.clone()))
+                        .0
+                        .clone();
+                    let author = s["author"].as_str().unwrap_or_default();
+                    states.push(serde_json::json!({
+                        "gid": gid,
+                        "doc_id": doc_id,
+                        "uid": s["uid"],
+                        "revision": hash_of(&doc_id, s["revision"].as_i64().unwrap_or(1))?,
+                        "start": s["start"],
+                        "end": s["end"],
+                        "label": s["label"],
+                        "layer": s["layer"],
+                        "attrs": s["attrs"],
+                        "note": s["note"],
+                        "author": authors.get(author).cloned().unwrap_or_default(),
+                        "anchor": "exact",
+                        "confidence": 1.0,
+                        "created": ms(&s["created"]),
+                    }));
                 }
+                out.insert("spans".into(), Value::Array(states));
             }
-            Ok(Some(v.to_string()))
+            if let Some(items) = v.get("relations").and_then(Value::as_array) {
+                let mut states = Vec::new();
+                for r in items {
+                    let end = |key: &str| {
+                        spans
+                            .get(&r[key].as_i64().unwrap_or_default())
+                            .cloned()
+                            .unwrap_or_default()
+                    };
+                    let ((from, doc_id), (to, _)) = (end("from"), end("to"));
+                    let gid = relations
+                        .entry(r["id"].as_i64().unwrap_or_default())
+                        .or_insert_with(new_gid)
+                        .clone();
+                    let author = r["author"].as_str().unwrap_or_default();
+                    states.push(serde_json::json!({
+                        "gid": gid,
+                        "doc_id": doc_id,
+                        "from": from,
+                        "to": to,
+                        "label": r["label"],
+                        "author": authors.get(author).cloned().unwrap_or_default(),
+                        "created": ms(&r["created"]),
+                    }));
+                }
+                out.insert("relations".into(), Value::Array(states));
+            }
+            if let Some(status) = v.get("status") {
+                out.insert("status".into(), status.clone());
+            }
+            if v.get("spans").is_none() && v.get("relations").is_none() && v.get("status").is_none()
+            {
+                // Not a snapshot (an import's summary): as it was.
+                return Ok(Some(json));
+            }
+            Ok(Some(Value::Object(out).to_string()))
         };
         let (before, after) = (fix(before)?, fix(after)?);
         set.execute(params![id, before, after])?;
+    }
+    Ok(())
+}
+
+/// Records, after the v1 log, what other copies need to replay this project: every author,
+/// and each document's whole state (texts, spans, relations, statuses), as operations of the
+/// system author. v1 operations carry no changes of their own.
+fn record_baseline(tx: &Transaction<'_>, replica: &str) -> HookResult {
+    let empty: bool = tx.query_row(
+        "SELECT NOT EXISTS (SELECT 1 FROM documents) AND NOT EXISTS (SELECT 1 FROM authors)",
+        [],
+        |r| r.get(0),
+    )?;
+    if empty {
+        return Ok(());
+    }
+    let now = crate::now();
+    tx.execute(
+        "INSERT OR IGNORE INTO authors (name, created, uid, role) VALUES (?1, ?2, ?3, 'system')",
+        params![glossa_core::SYSTEM_AUTHOR, now, new_gid()],
+    )?;
+    let system: i64 = tx.query_row(
+        "SELECT id FROM authors WHERE name = ?1",
+        [glossa_core::SYSTEM_AUTHOR],
+        |r| r.get(0),
+    )?;
+    let (mut seq, mut lamport): (i64, i64) = tx.query_row(
+        "SELECT coalesce(max(seq), 0), coalesce(max(lamport), 0) FROM operations",
+        [],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    let mut append = |doc: Option<i64>, kind: &str, changes: Vec<Value>| -> rusqlite::Result<()> {
+        if changes.is_empty() {
+            return Ok(());
+        }
+        seq += 1;
+        lamport += 1;
+        tx.execute(
+            "INSERT INTO operations (author, time, kind, doc, state, replica, seq, lamport, changes)
+             VALUES (?1, ?2, ?3, ?4, 'record', ?5, ?6, ?7, ?8)",
+            params![system, now, kind, doc, replica, seq, lamport, Value::Array(changes).to_string()],
+        )?;
+        Ok(())
+    };
+    let authors: Vec<Value> = tx
+        .prepare("SELECT uid, name, role FROM authors ORDER BY id")?
+        .query_map([], |r| {
+            Ok(serde_json::json!({
+                "change": "author", "uid": r.get::<_, String>(0)?,
+                "name": r.get::<_, String>(1)?, "role": r.get::<_, String>(2)?,
+            }))
+        })?
+        .collect::<Result<_, _>>()?;
+    append(None, "add_author", authors)?;
+    let docs: Vec<(i64, String, String, String)> = tx
+        .prepare("SELECT id, doc_id, meta, status FROM documents ORDER BY id")?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+        .collect::<Result<_, _>>()?;
+    for (doc, doc_id, meta, status) in docs {
+        let mut changes = Vec::new();
+        let texts: Vec<String> = tx
+            .prepare("SELECT hash FROM revisions WHERE doc = ?1 ORDER BY number")?
+            .query_map([doc], |r| r.get(0))?
+            .collect::<Result<_, _>>()?;
+        let meta: Value = serde_json::from_str(&meta).unwrap_or_else(|_| serde_json::json!({}));
+        // Texts stay in the revisions, named by hash (filled in when operations travel).
+        for (i, hash) in texts.into_iter().enumerate() {
+            changes.push(if i == 0 {
+                serde_json::json!({"change": "document", "doc_id": doc_id, "meta": meta,
+                    "status": status, "hash": hash})
+            } else {
+                serde_json::json!({"change": "revision", "doc_id": doc_id, "hash": hash})
+            });
+        }
+        let mut stmt = tx.prepare(
+            "SELECT s.gid, s.uid, r.hash, s.start, s.\"end\", s.label, s.layer, s.attrs, s.note,
+                    a.uid, s.anchor, s.confidence, s.created
+             FROM spans s JOIN revisions r ON r.doc = s.doc AND r.number = s.revision
+             JOIN authors a ON a.id = s.author WHERE s.doc = ?1 ORDER BY s.id",
+        )?;
+        let spans: Vec<Value> = stmt
+            .query_map([doc], |r| {
+                let attrs: Option<String> = r.get(7)?;
+                Ok(serde_json::json!({
+                    "change": "span", "gid": r.get::<_, String>(0)?, "doc_id": doc_id,
+                    "uid": r.get::<_, String>(1)?, "revision": r.get::<_, String>(2)?,
+                    "start": r.get::<_, i64>(3)?, "end": r.get::<_, i64>(4)?,
+                    "label": r.get::<_, String>(5)?, "layer": r.get::<_, String>(6)?,
+                    "attrs": attrs.and_then(|a| serde_json::from_str::<Value>(&a).ok())
+                        .unwrap_or_else(|| serde_json::json!({})),
+                    "note": r.get::<_, Option<String>>(8)?, "author": r.get::<_, String>(9)?,
+                    "anchor": r.get::<_, String>(10)?, "confidence": r.get::<_, f64>(11)?,
+                    "created": r.get::<_, i64>(12)?,
+                }))
+            })?
+            .collect::<Result<_, _>>()?;
+        changes.extend(spans);
+        let mut stmt = tx.prepare(
+            "SELECT r.gid, f.gid, t.gid, r.label, a.uid, r.created FROM relations r
+             JOIN spans f ON f.id = r.from_span JOIN spans t ON t.id = r.to_span
+             JOIN authors a ON a.id = r.author WHERE r.doc = ?1 ORDER BY r.id",
+        )?;
+        let rels: Vec<Value> = stmt
+            .query_map([doc], |r| {
+                Ok(serde_json::json!({
+                    "change": "relation", "gid": r.get::<_, String>(0)?, "doc_id": doc_id,
+                    "from": r.get::<_, String>(1)?, "to": r.get::<_, String>(2)?,
+                    "label": r.get::<_, String>(3)?, "author": r.get::<_, String>(4)?,
+                    "created": r.get::<_, i64>(5)?,
+                }))
+            })?
+            .collect::<Result<_, _>>()?;
+        changes.extend(rels);
+        let mut stmt = tx.prepare(
+            "SELECT a.uid, p.status FROM doc_status p JOIN authors a ON a.id = p.author
+             WHERE p.doc = ?1 ORDER BY a.id",
+        )?;
+        let statuses: Vec<Value> = stmt
+            .query_map([doc], |r| {
+                Ok(serde_json::json!({
+                    "change": "status", "doc_id": doc_id, "author": r.get::<_, String>(0)?,
+                    "status": r.get::<_, String>(1)?,
+                }))
+            })?
+            .collect::<Result<_, _>>()?;
+        changes.extend(statuses);
+        append(Some(doc), "snapshot", changes)?;
     }
     Ok(())
 }

@@ -37,12 +37,18 @@ CREATE TABLE doc_status (
 ALTER TABLE operations ADD COLUMN replica TEXT;
 ALTER TABLE operations ADD COLUMN seq INTEGER;
 ALTER TABLE operations ADD COLUMN lamport INTEGER;
+-- The operation as data (a JSON array of changes naming everything by global id): what other
+-- copies replay. NULL for v1 operations, whose effect the migration's `snapshot` operation
+-- per document carries instead. `before` and `after` stay this copy's undo snapshots.
+ALTER TABLE operations ADD COLUMN changes TEXT;
+CREATE INDEX operations_by_doc_clock ON operations (doc, lamport);
 CREATE UNIQUE INDEX operations_by_replica ON operations (replica, seq);
 CREATE INDEX operations_by_doc ON operations (doc, author, id);
 
 DROP TRIGGER operations_immutable;
 CREATE TRIGGER operations_immutable
-BEFORE UPDATE OF id, author, time, kind, doc, before, after, ref_op, replica, seq, lamport
+BEFORE UPDATE OF id, author, time, kind, doc, before, after, ref_op, replica, seq, lamport,
+    changes
 ON operations
 WHEN old.seq IS NOT NULL
 BEGIN
