@@ -9,8 +9,10 @@
 //! Peak RSS of an import is measured in a child process (`glossa-bench import-rss`), which
 //! reports its own `VmHWM` from `/proc/self/status`.
 
+mod apply;
 mod corpus;
 mod formats;
+mod reanchor;
 
 /// mimalloc, not glibc malloc: imports allocate documents on a reader thread and free them on
 /// the writer thread, where glibc's arenas cost a quarter of the import time.
@@ -63,6 +65,12 @@ enum Child {
     },
     /// Export the corpus in every format and import every importable format: medians.
     Formats,
+    /// Re-anchoring: the edit scenarios over generated documents (at least 200) and the 1 MB
+    /// document's re-anchoring time.
+    Reanchor,
+    /// Applying operations from another copy of a project (`--ops` of them; 100,000 for the
+    /// issue's figure).
+    Apply,
     /// Import one file into a new project and print peak RSS in KiB (used internally).
     ImportRss {
         /// The corpus file.
@@ -168,6 +176,26 @@ fn main() -> Result<()> {
     }
     if let Some(Child::Corpus { out }) = &args.child {
         write_corpus(&args, out)?;
+        return Ok(());
+    }
+    if let Some(Child::Reanchor) = &args.child {
+        let tmp = tempfile::tempdir()?;
+        let report = reanchor::run(args.docs, args.runs, tmp.path(), machine())?;
+        if args.json {
+            println!("{}", serde_json::to_string_pretty(&report)?);
+        } else {
+            reanchor::print(&report);
+        }
+        return Ok(());
+    }
+    if let Some(Child::Apply) = &args.child {
+        let tmp = tempfile::tempdir()?;
+        let (f, n) = apply::run(args.ops, args.runs, tmp.path())?;
+        println!("machine: {}", machine());
+        println!(
+            "apply {n} operations from another copy: median {:.1} ms, p95 {:.1} ms, min {:.1} ms ({} runs)",
+            f.median, f.p95, f.min, f.samples
+        );
         return Ok(());
     }
     let tmp = tempfile::tempdir()?;

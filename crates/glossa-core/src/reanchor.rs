@@ -13,6 +13,8 @@
 //! Afterwards a placed span that would coincide with a span of its layer already there, or
 //! break the overlap rule, is `orphaned` instead (see [`settle`]).
 
+use std::collections::HashMap;
+use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 use similar::{capture_diff_slices_deadline, Algorithm, DiffOp};
@@ -27,12 +29,17 @@ const DIFF_DEADLINE: Duration = Duration::from_millis(150);
 /// that must come along with it for an `exact` placement.
 const MIN_CARRIED_CONTEXT: f64 = 0.5;
 
+/// The shortest unchanged stretch that counts as carrying context along.
+const MIN_CARRIED_RUN: usize = 8;
+
 /// Code points of agreeing context (both sides together, of at most 64) a quote match needs to
-/// count as `moved`; fewer (but at least [`MIN_FUZZY_CONTEXT`]) make it `fuzzy`.
-const MIN_MOVED_CONTEXT: usize = 16;
+/// count as `moved`; fewer (but at least [`MIN_FUZZY_CONTEXT`]) make it `fuzzy`. Half the
+/// context: some four words agreeing by chance is rare enough (the re-anchoring benchmark's
+/// rewrites, in a 40-word vocabulary, misplace nothing at this level; at 16 they did).
+const MIN_MOVED_CONTEXT: usize = 32;
 
 /// Agreeing context below which a quote match is no evidence at all.
-const MIN_FUZZY_CONTEXT: usize = 4;
+const MIN_FUZZY_CONTEXT: usize = 8;
 
 /// How similar (0–1) a span's new words must be to its old ones to stay as `fuzzy`.
 const MIN_EDITED_SIMILARITY: f32 = 0.6;
@@ -69,6 +76,9 @@ struct Same {
     len: usize,
 }
 
+/// Positions by their first code point and the one after it (if any).
+type StartIndex = HashMap<(char, Option<char>), Vec<usize>>;
+
 /// The diff of two texts, ready to place spans of the old one on the new one.
 pub struct Reanchor {
     old: Vec<char>,
@@ -77,6 +87,9 @@ pub struct Reanchor {
     same: Vec<Same>,
     /// The other diff operations as (old start, old end, new start, new end), in order.
     changed: Vec<(usize, usize, usize, usize)>,
+    /// Where each code point (and pair) starts in the text the diff did not account for,
+    /// made on the first search.
+    unaccounted_index: OnceLock<StartIndex>,
 }
 
 impl Reanchor {
@@ -134,6 +147,7 @@ impl Reanchor {
             new,
             same,
             changed,
+            unaccounted_index: OnceLock::new(),
         }
     }
 
@@ -146,12 +160,6 @@ impl Reanchor {
     fn same_at_old(&self, p: usize) -> Option<Same> {
         let i = self.same.partition_point(|s| s.old + s.len <= p);
         self.same.get(i).copied().filter(|s| s.old <= p)
-    }
-
-    /// The unchanged stretch holding new position `p`, if any.
-    fn same_at_new(&self, p: usize) -> Option<Same> {
-        let i = self.same.partition_point(|s| s.new + s.len <= p);
-        self.same.get(i).copied().filter(|s| s.new <= p)
     }
 
     /// Where old position `p` (a boundary between code points) lands in the new text.
@@ -183,12 +191,70 @@ impl Reanchor {
         let mut n = 0;
         let mut i = self.same.partition_point(|s| s.old + s.len <= from);
         while let Some(s) = self.same.get(i).filter(|s| s.old < to) {
+            i += 1;
+            // Short stretches are what any two texts share by chance (a diff of two unrelated
+            // texts aligns letters here and there); carried context comes in runs.
+            if s.len < MIN_CARRIED_RUN {
+                continue;
+            }
             let (a, b) = (s.old.max(from), (s.old + s.len).min(to));
             let (na, nb) = (s.new + (a - s.old), s.new + (b - s.old));
             n += nb.min(hi).saturating_sub(na.max(lo));
-            i += 1;
         }
         n
+    }
+
+    /// How far the unchanged text around span `[start, end)` (inside stretch `s`) reaches into
+    /// its context on its better side: its own stretch, continued across gaps of a code point
+    /// or two (a dropped `\r`, a fixed letter) by stretches of some length. The start and end
+    /// of both texts count as reaching all the way.
+    fn reach(&self, s: Same, start: usize, end: usize) -> usize {
+        const GAP: usize = 3;
+        const LINK: usize = 4;
+        let i = self.same.partition_point(|x| x.old < s.old);
+        let mut left = start - s.old;
+        let mut cur = s;
+        let mut j = i;
+        while left < MIN_CARRIED_RUN {
+            if cur.old == 0 && cur.new == 0 {
+                left = usize::MAX;
+                break;
+            }
+            let Some(p) = j.checked_sub(1).and_then(|k| self.same.get(k)).copied() else {
+                break;
+            };
+            let linked = p.len >= LINK
+                && cur.old - (p.old + p.len) <= GAP
+                && cur.new - (p.new + p.len) <= GAP;
+            if !linked {
+                break;
+            }
+            left += p.len;
+            cur = p;
+            j -= 1;
+        }
+        let mut right = s.old + s.len - end;
+        let mut cur = s;
+        let mut j = i;
+        while right < MIN_CARRIED_RUN {
+            if cur.old + cur.len == self.old.len() && cur.new + cur.len == self.new.len() {
+                right = usize::MAX;
+                break;
+            }
+            let Some(n) = self.same.get(j + 1).copied() else {
+                break;
+            };
+            let linked = n.len >= LINK
+                && n.old - (cur.old + cur.len) <= GAP
+                && n.new - (cur.new + cur.len) <= GAP;
+            if !linked {
+                break;
+            }
+            right += n.len;
+            cur = n;
+            j += 1;
+        }
+        left.max(right)
     }
 
     /// Code points of the old context of `[start, end)` that agree with the new text around
@@ -230,7 +296,14 @@ impl Reanchor {
             );
             let carried =
                 self.carried(cs, start, window.0, ns) + self.carried(end, ce, ne, window.1);
-            if available == 0 || carried as f64 >= MIN_CARRIED_CONTEXT * available as f64 {
+            // The span's own stretch reaches on into its context on one side at least (two
+            // unrelated texts share words, seldom words with their neighbours).
+            let reach = self.reach(s, start, end);
+            let room = start.max(n_old - end);
+            let anchored = reach >= MIN_CARRIED_RUN.min(room);
+            if available == 0
+                || (anchored && carried as f64 >= MIN_CARRIED_CONTEXT * available as f64)
+            {
                 return Placement {
                     start: ns,
                     end: ne,
@@ -265,32 +338,25 @@ impl Reanchor {
         Placement::orphaned(start, end)
     }
 
-    /// Searches the new text for the span's words where the diff did not map other old text,
-    /// scoring each match by its agreeing context.
+    /// Searches the text the diff did not account for (inserted or replaced text: a moved
+    /// paragraph lands there) for the span's words, scoring each match by its agreeing
+    /// context. Text the diff carried over from elsewhere holds other words, not these.
     fn search(&self, start: usize, end: usize) -> Option<Placement> {
         let words = &self.old[start..end];
         let len = words.len();
-        if len == 0 || len > self.new.len() {
+        if len == 0 {
             return None;
         }
         let hint = self.map(start);
-        // (score, -distance, start)
+        // (score, distance, start) of the best match, and how many tie with it.
         let mut best: Option<(usize, usize, usize)> = None;
         let mut ties = 0;
-        let first = words[0];
-        for ns in 0..=self.new.len() - len {
-            if self.new[ns] != first || &self.new[ns..ns + len] != words {
+        for &p in self.candidates(words) {
+            if self.new.get(p..p + len) != Some(words) || !self.unaccounted(p, p + len) {
                 continue;
             }
-            // Text the diff carried from elsewhere in the old text holds other words.
-            if self
-                .same_at_new(ns)
-                .is_some_and(|s| ns + len <= s.new + s.len)
-            {
-                continue;
-            }
-            let score = self.agreeing_context(start, end, ns, ns + len);
-            let distance = ns.abs_diff(hint);
+            let score = self.agreeing_context(start, end, p, p + len);
+            let distance = p.abs_diff(hint);
             match best {
                 Some((s, d, _)) if score < s || (score == s && distance >= d) => {
                     if score == s {
@@ -299,9 +365,9 @@ impl Reanchor {
                 }
                 Some((s, _, _)) => {
                     ties = if score == s { ties + 1 } else { 0 };
-                    best = Some((score, distance, ns));
+                    best = Some((score, distance, p));
                 }
-                None => best = Some((score, distance, ns)),
+                None => best = Some((score, distance, p)),
             }
         }
         let (score, _, ns) = best?;
@@ -318,17 +384,44 @@ impl Reanchor {
         } else {
             return None;
         };
-        let confidence = if state == AnchorState::Fuzzy {
-            confidence * 0.5
-        } else {
-            confidence
-        };
         Some(Placement {
             start: ns,
             end: ns + len,
             state,
-            confidence,
+            confidence: if state == AnchorState::Fuzzy {
+                confidence * 0.5
+            } else {
+                confidence
+            },
         })
+    }
+
+    /// Positions in the new text where `words` may start: those of its first two code points
+    /// in text the diff did not account for.
+    fn candidates(&self, words: &[char]) -> &[usize] {
+        let key = (words[0], words.get(1).copied());
+        let index = self.unaccounted_index.get_or_init(|| {
+            let mut index = StartIndex::new();
+            for &(_, _, ns, ne) in &self.changed {
+                for p in ns..ne {
+                    let c = self.new[p];
+                    index.entry((c, None)).or_default().push(p);
+                    if let Some(&d) = self.new.get(p + 1) {
+                        index.entry((c, Some(d))).or_default().push(p);
+                    }
+                }
+            }
+            index
+        });
+        index.get(&key).map_or(&[], Vec::as_slice)
+    }
+
+    /// Whether new positions `[a, b)` lie in text the diff did not account for.
+    fn unaccounted(&self, a: usize, b: usize) -> bool {
+        let i = self.changed.partition_point(|c| c.3 <= a);
+        self.changed
+            .get(i)
+            .is_some_and(|&(_, _, ns, ne)| ns <= a && b <= ne)
     }
 }
 
