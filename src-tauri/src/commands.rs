@@ -197,7 +197,7 @@ pub fn get_schema(state: State<'_, AppState>) -> ApiResult<Schema> {
 /// Replaces the label schema.
 #[tauri::command]
 pub fn set_schema(state: State<'_, AppState>, schema: Schema) -> ApiResult<Schema> {
-    state.with_project(|p| p.set_schema(schema).map(|()| p.schema().clone()))
+    state.as_author(|p, a| p.set_schema(a, schema).map(|()| p.schema().clone()))
 }
 
 /// Imports files or folders as the current annotator, sending progress on `on_progress`.

@@ -79,9 +79,10 @@ impl Project {
         &self.schema
     }
 
-    /// Replaces the label schema. Refused if it is invalid, or if spans or relations use a
-    /// label the new schema lacks.
-    pub fn set_schema(&mut self, schema: Schema) -> ApiResult<()> {
+    /// Replaces the label schema, as `author`'s operation. Refused if it is invalid, or if
+    /// spans or relations use a label the new schema lacks.
+    pub fn set_schema(&mut self, author: &str, schema: Schema) -> ApiResult<()> {
+        crate::edit::check_author(author)?;
         schema
             .validate()
             .map_err(|e| ApiError::invalid(format!("schema: {e}")))?;
@@ -98,7 +99,7 @@ impl Project {
                 missing.join(", ")
             )));
         }
-        self.store.set_schema(&schema)?;
+        self.store.set_schema(author, &schema)?;
         self.schema = schema;
         Ok(())
     }

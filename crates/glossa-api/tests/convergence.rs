@@ -285,3 +285,28 @@ fn a_delete_wins_over_a_concurrent_edit_and_the_later_label_wins() {
     // author uid decides, the same way in both copies.
     assert!(g2.label == "GPE" || g2.label == "PERSON");
 }
+
+#[test]
+fn concurrent_schema_changes_settle_on_the_same_schema() {
+    let dir = tempfile::tempdir().unwrap();
+    let origin = origin(dir.path());
+    let mut a = origin.fork(&dir.path().join("a.glossa")).unwrap();
+    let mut b = origin.fork(&dir.path().join("b.glossa")).unwrap();
+    let mut sa = a.schema().clone();
+    sa.labels[0].description = "from alice".into();
+    let mut sb = b.schema().clone();
+    sb.labels[0].description = "from bob".into();
+    a.set_schema("alice", sa).unwrap();
+    b.set_schema("bob", sb).unwrap();
+    let (ops_a, ops_b) = (own_ops(&a), own_ops(&b));
+    assert!(ops_a
+        .iter()
+        .any(|o| o.kind == glossa_api::core::OpKind::SetSchema));
+    a.apply(&ops_b).unwrap();
+    b.apply(&ops_a).unwrap();
+    assert_eq!(a.schema(), b.schema());
+    // Reopened, the stored schema is the same too.
+    let path_a = dir.path().join("a.glossa");
+    drop(a);
+    assert_eq!(Project::open(&path_a).unwrap().schema(), b.schema());
+}

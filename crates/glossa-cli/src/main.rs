@@ -181,6 +181,9 @@ enum Command {
         /// Replace the schema with this JSON file.
         #[arg(long)]
         import: Option<PathBuf>,
+        /// Who replaces it (recorded in the history).
+        #[arg(long, env = "GLOSSA_AUTHOR", default_value = "import")]
+        author: String,
     },
 }
 
@@ -348,10 +351,11 @@ fn run(cli: Cli) -> Result<()> {
             project,
             export,
             import,
+            author,
         } => {
             let mut p = open(&project)?;
             if let Some(path) = import {
-                p.set_schema(read_schema(&path)?)
+                p.set_schema(&author, read_schema(&path)?)
                     .with_context(|| format!("schema of {} unchanged", project.display()))?;
                 writeln!(stdout, "Schema replaced from {}.", path.display())?;
             } else if let Some(path) = export {

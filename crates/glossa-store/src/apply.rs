@@ -404,6 +404,25 @@ fn newest_stamp(tx: &Transaction<'_>, doc: i64) -> FResult<Option<Stamp>> {
         .optional()?)
 }
 
+/// The stamp of the newest schema operation this copy has.
+fn newest_schema_stamp(tx: &Transaction<'_>) -> FResult<Option<Stamp>> {
+    Ok(tx
+        .prepare_cached(
+            "SELECT o.lamport, a.uid, o.replica, o.seq FROM operations o JOIN authors a ON a.id = o.author
+             WHERE o.kind = 'set_schema'
+             ORDER BY o.lamport DESC, a.uid DESC, o.replica DESC, o.seq DESC LIMIT 1",
+        )?
+        .query_row([], |r| {
+            Ok(Stamp {
+                lamport: r.get(0)?,
+                author: r.get(1)?,
+                replica: r.get(2)?,
+                seq: r.get(3)?,
+            })
+        })
+        .optional()?)
+}
+
 /// Replays every operation of document `doc` in stamp order over its emptied spans and
 /// statuses (its revisions, immutable and named by hash, stay).
 fn rebuild(tx: &Transaction<'_>, doc: i64) -> FResult<()> {
@@ -558,6 +577,10 @@ impl Store {
                         newest_stamp(tx, doc)?.is_none_or(|s| s < op.stamp)
                     }
                     Some(_) => false,
+                    // A schema older than the one in place changes nothing (last writer wins).
+                    None if op.kind == OpKind::SetSchema => {
+                        newest_schema_stamp(tx)?.is_none_or(|s| s < op.stamp)
+                    }
                     None => true,
                 };
                 if in_order {

@@ -203,16 +203,31 @@ impl Store {
         labels::read_schema(&self.conn, name).map_err(|f| f.at(&self.path))
     }
 
-    /// Replaces the label schema (the caller has validated it against existing spans).
-    pub fn set_schema(&mut self, schema: &Schema) -> Result<(), StoreError> {
-        let path = self.path.clone();
-        let run = |conn: &mut Connection| -> FResult<()> {
-            let tx = conn.transaction()?;
-            labels::write_schema(&tx, schema)?;
-            tx.commit()?;
+    /// Replaces the label schema (the caller has validated it against existing spans),
+    /// recorded as `author`'s `set_schema` operation.
+    pub fn set_schema(&mut self, author: &str, schema: &Schema) -> Result<(), StoreError> {
+        self.write(|tx, now| {
+            let change = glossa_core::op::Change::Schema(schema.clone());
+            apply::Applier::new(tx).apply(now, &change)?;
+            let author = rows::author_id(tx, author, now)?;
+            let changes = serde_json::to_string(&[change])
+                .map_err(|e| Fail::corrupt("operations.changes", e))?;
+            edits::append_operation(
+                tx,
+                &edits::NewOperation {
+                    author,
+                    time: now,
+                    kind: glossa_core::OpKind::SetSchema.as_str(),
+                    doc: None,
+                    before: None,
+                    after: None,
+                    state: "record",
+                    ref_op: None,
+                    changes: Some(changes),
+                },
+            )?;
             Ok(())
-        };
-        run(&mut self.conn).map_err(|f| f.at(&path))
+        })
     }
 
     /// Labels and relation types in use, with how many spans or relations use each.
