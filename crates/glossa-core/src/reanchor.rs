@@ -76,6 +76,122 @@ struct Same {
     len: usize,
 }
 
+/// The code-point diff of two texts, line by line first (a 1 MB text has some ten thousand
+/// lines, and an edit touches few), then code point by code point within changed lines.
+fn diff(old: &[char], new: &[char]) -> Vec<DiffOp> {
+    let deadline = Some(Instant::now() + DIFF_DEADLINE);
+    let lines = |text: &[char]| -> (Vec<usize>, usize) {
+        // Line starts, and the number of lines (each with its '\n').
+        let mut starts = vec![0];
+        starts.extend(
+            text.iter()
+                .enumerate()
+                .filter(|(_, c)| **c == '\n')
+                .map(|(i, _)| i + 1)
+                .filter(|&i| i < text.len()),
+        );
+        let n = starts.len();
+        starts.push(text.len());
+        (starts, n)
+    };
+    let (old_starts, old_n) = lines(old);
+    let (new_starts, new_n) = lines(new);
+    let old_lines: Vec<&[char]> = (0..old_n)
+        .map(|i| &old[old_starts[i]..old_starts[i + 1]])
+        .collect();
+    let new_lines: Vec<&[char]> = (0..new_n)
+        .map(|i| &new[new_starts[i]..new_starts[i + 1]])
+        .collect();
+    let by_line = capture_diff_slices_deadline(Algorithm::Myers, &old_lines, &new_lines, deadline);
+    let mut ops = Vec::with_capacity(by_line.len());
+    for op in by_line {
+        let (os, oe, ns, ne) = match op {
+            DiffOp::Equal {
+                old_index,
+                new_index,
+                len,
+            } => {
+                let (os, ns) = (old_starts[old_index], new_starts[new_index]);
+                let n = old_starts[old_index + len] - os;
+                ops.push(DiffOp::Equal {
+                    old_index: os,
+                    new_index: ns,
+                    len: n,
+                });
+                continue;
+            }
+            DiffOp::Delete {
+                old_index,
+                old_len,
+                new_index,
+            } => (old_index, old_index + old_len, new_index, new_index),
+            DiffOp::Insert {
+                old_index,
+                new_index,
+                new_len,
+            } => (old_index, old_index, new_index, new_index + new_len),
+            DiffOp::Replace {
+                old_index,
+                old_len,
+                new_index,
+                new_len,
+            } => (
+                old_index,
+                old_index + old_len,
+                new_index,
+                new_index + new_len,
+            ),
+        };
+        let (oa, ob) = (old_starts[os], old_starts[oe]);
+        let (na, nb) = (new_starts[ns], new_starts[ne]);
+        for op in
+            capture_diff_slices_deadline(Algorithm::Myers, &old[oa..ob], &new[na..nb], deadline)
+        {
+            ops.push(match op {
+                DiffOp::Equal {
+                    old_index,
+                    new_index,
+                    len,
+                } => DiffOp::Equal {
+                    old_index: oa + old_index,
+                    new_index: na + new_index,
+                    len,
+                },
+                DiffOp::Delete {
+                    old_index,
+                    old_len,
+                    new_index,
+                } => DiffOp::Delete {
+                    old_index: oa + old_index,
+                    old_len,
+                    new_index: na + new_index,
+                },
+                DiffOp::Insert {
+                    old_index,
+                    new_index,
+                    new_len,
+                } => DiffOp::Insert {
+                    old_index: oa + old_index,
+                    new_index: na + new_index,
+                    new_len,
+                },
+                DiffOp::Replace {
+                    old_index,
+                    old_len,
+                    new_index,
+                    new_len,
+                } => DiffOp::Replace {
+                    old_index: oa + old_index,
+                    old_len,
+                    new_index: na + new_index,
+                    new_len,
+                },
+            });
+        }
+    }
+    ops
+}
+
 /// Positions by their first code point and the one after it (if any).
 type StartIndex = HashMap<(char, Option<char>), Vec<usize>>;
 
@@ -97,8 +213,7 @@ impl Reanchor {
     pub fn new(old: &str, new: &str) -> Self {
         let old: Vec<char> = old.chars().collect();
         let new: Vec<char> = new.chars().collect();
-        let deadline = Some(Instant::now() + DIFF_DEADLINE);
-        let ops = capture_diff_slices_deadline(Algorithm::Myers, &old, &new, deadline);
+        let ops = diff(&old, &new);
         let mut same = Vec::new();
         let mut changed = Vec::new();
         for op in ops {
@@ -304,11 +419,25 @@ impl Reanchor {
             if available == 0
                 || (anchored && carried as f64 >= MIN_CARRIED_CONTEXT * available as f64)
             {
-                return Placement {
-                    start: ns,
-                    end: ne,
-                    state: AnchorState::Exact,
-                    confidence: 1.0,
+                // The same words with context as good in inserted text (a duplicated
+                // passage the diff may have aligned either way) make it a guess.
+                let here = self.agreeing_context(start, end, ns, ne);
+                let rival = self
+                    .search(start, end)
+                    .filter(|p| self.agreeing_context(start, end, p.start, p.end) >= here);
+                return match rival {
+                    None => Placement {
+                        start: ns,
+                        end: ne,
+                        state: AnchorState::Exact,
+                        confidence: 1.0,
+                    },
+                    Some(_) => Placement {
+                        start: ns,
+                        end: ne,
+                        state: AnchorState::Fuzzy,
+                        confidence: 0.5,
+                    },
                 };
             }
         }
@@ -481,27 +610,58 @@ pub struct Settling<'a> {
 /// already on the new text; `placed` are the re-anchored ones, changed in place. Earlier
 /// placed spans win over later ones.
 pub fn settle(fixed: &[Settling<'_>], placed: &mut [Settling<'_>], allow_overlaps: bool) {
-    let clash = |a: &Settling<'_>, b: &Settling<'_>| {
-        let (p, q) = (a.placement, b.placement);
-        a.layer == b.layer
-            && if allow_overlaps {
-                a.label == b.label && p.start == q.start && p.end == q.end
-            } else {
-                crate::rules::overlaps(p.start, p.end, q.start, q.end)
-            }
-    };
-    for i in 0..placed.len() {
-        if placed[i].placement.state == AnchorState::Orphaned {
+    let mut taken = Taken::default();
+    for f in fixed {
+        taken.accept(f);
+    }
+    for s in placed.iter_mut() {
+        if s.placement.state == AnchorState::Orphaned {
             continue;
         }
-        let bad = fixed.iter().any(|f| clash(f, &placed[i]))
-            || placed[..i]
-                .iter()
-                .any(|p| p.placement.state != AnchorState::Orphaned && clash(p, &placed[i]));
-        if bad {
-            placed[i].placement.state = AnchorState::Orphaned;
-            placed[i].placement.confidence = 0.0;
+        if taken.clashes(s, allow_overlaps) {
+            s.placement.state = AnchorState::Orphaned;
+            s.placement.confidence = 0.0;
+        } else {
+            taken.accept(s);
         }
+    }
+}
+
+/// The spans in place while settling, by layer.
+#[derive(Default)]
+struct Taken {
+    /// (layer, label, start, end) of each.
+    same: std::collections::HashSet<(String, String, usize, usize)>,
+    /// Per layer, start → end of each extent.
+    extents: HashMap<String, std::collections::BTreeMap<usize, usize>>,
+}
+
+impl Taken {
+    fn accept(&mut self, s: &Settling<'_>) {
+        let p = s.placement;
+        self.same
+            .insert((s.layer.to_string(), s.label.to_string(), p.start, p.end));
+        let layer = self.extents.entry(s.layer.to_string()).or_default();
+        let end = layer.entry(p.start).or_insert(p.end);
+        *end = (*end).max(p.end);
+    }
+
+    fn clashes(&self, s: &Settling<'_>, allow_overlaps: bool) -> bool {
+        let p = s.placement;
+        if allow_overlaps {
+            return self
+                .same
+                .contains(&(s.layer.to_string(), s.label.to_string(), p.start, p.end));
+        }
+        // Where overlaps are forbidden, a layer's spans in place do not overlap one another,
+        // so their ends rise with their starts: the last one starting before the span's end
+        // is the only one that can reach it.
+        self.extents.get(s.layer).is_some_and(|taken| {
+            taken
+                .range(..p.end)
+                .next_back()
+                .is_some_and(|(&a, &b)| crate::rules::overlaps(a, b, p.start, p.end))
+        })
     }
 }
 

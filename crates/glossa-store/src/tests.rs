@@ -771,3 +771,37 @@ fn a_write_during_a_long_import_is_refused_as_busy_naming_the_importer() {
     other.create_span("alice", &span).unwrap();
     assert!(!crate::import::busy_note_path(&path).exists());
 }
+
+#[test]
+fn an_orphan_is_retried_at_the_next_revision() {
+    let (_dir, path) = temp();
+    let mut store = Store::create(&path, "t", &Schema::news_default()).unwrap();
+    let text = "Putin met Kim on Tuesday. Later, in Moscow, Putin said the talks went well.";
+    let mut doc = AnnotatedDocument::plain("d", text);
+    doc.spans = vec![span("k", 10, 13, "PERSON")];
+    let mut batch = store.begin_import().unwrap();
+    batch.add_document(&checked(doc), None).unwrap();
+    batch.commit("ann", &serde_json::json!({})).unwrap();
+    let update = |store: &mut Store, text: &str| {
+        let mut batch = store.begin_import().unwrap();
+        batch
+            .update_document(&checked(AnnotatedDocument::plain("d", text)), None, false)
+            .unwrap();
+        batch.commit("ann", &serde_json::json!({})).unwrap()
+    };
+    // Revision 2 drops the sentence with "Kim": orphaned, left on revision 1.
+    let counts = update(
+        &mut store,
+        "Later, in Moscow, Putin said the talks went well.",
+    );
+    assert_eq!(counts.orphaned, 1);
+    assert!(store.document_view("d").unwrap().spans.is_empty());
+    // Revision 3 brings it back: the orphan is retried from its own revision and lands.
+    let counts = update(&mut store, text);
+    assert_eq!((counts.reanchored, counts.orphaned), (1, 0));
+    let view = store.document_view("d").unwrap();
+    assert_eq!(view.document.revision, 3);
+    assert_eq!(view.spans.len(), 1);
+    assert_eq!(view.spans[0].text, "Kim");
+    assert_eq!(view.spans[0].revision, 3);
+}
