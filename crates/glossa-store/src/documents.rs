@@ -352,15 +352,15 @@ impl Store {
             .map_err(|e| fail(e.into()))?;
         let mut spans = conn
             .prepare(
-                "SELECT s.doc, s.id, s.uid, s.start, s.\"end\", s.label, s.layer, s.attrs, s.note, s.author, s.created
+                "SELECT s.doc, s.id, s.uid, s.start, s.\"end\", s.label, s.layer, s.attrs, s.note, s.author, s.created, s.gid
                  FROM spans s JOIN documents d ON d.id = s.doc
                  WHERE s.revision = d.revision AND (?1 IS NULL OR s.layer = ?1)
-                 ORDER BY s.doc, s.start, s.\"end\", s.gid",
+                 ORDER BY s.doc, s.start, s.\"end\", s.id",
             )
             .map_err(|e| fail(e.into()))?;
         let mut rels = conn
             .prepare(
-                "SELECT doc, from_span, to_span, label, author FROM relations ORDER BY doc, gid",
+                "SELECT doc, from_span, to_span, label, author, gid FROM relations ORDER BY doc, id",
             )
             .map_err(|e| fail(e.into()))?;
         let mut doc_rows = docs.query([]).map_err(|e| fail(e.into()))?;
@@ -391,28 +391,48 @@ impl Store {
             .map_err(fail)?;
             let mut record = record;
             let mut uids: HashMap<i64, String> = HashMap::new();
+            // Spans at one place, and relations, go in the order of their global ids, the
+            // same in every copy of the project (row ids are this copy's).
+            let mut gids: Vec<String> = Vec::new();
             while let Some(s) = next_span.take_if(|s| s.doc <= doc) {
                 if s.doc == doc {
                     uids.insert(s.id, s.record.uid.clone().unwrap_or_default());
                     let mut rec = s.record;
                     rec.author = author_name(s.author);
                     record.spans.push(rec);
+                    gids.push(s.gid);
                 }
                 next_span = next_span_row(&mut span_rows).map_err(fail)?;
             }
+            if record.spans.windows(2).any(|w| (w[0].start, w[0].end) == (w[1].start, w[1].end)) {
+                let mut order: Vec<usize> = (0..record.spans.len()).collect();
+                order.sort_by(|&a, &b| {
+                    let (x, y) = (&record.spans[a], &record.spans[b]);
+                    (x.start, x.end, &gids[a]).cmp(&(y.start, y.end, &gids[b]))
+                });
+                let mut spans: Vec<Option<SpanRecord>> =
+                    std::mem::take(&mut record.spans).into_iter().map(Some).collect();
+                record.spans = order.into_iter().filter_map(|i| spans[i].take()).collect();
+            }
+            let mut relations: Vec<(String, RelationRecord)> = Vec::new();
             while let Some(rel) = next_rel.take_if(|x| x.doc <= doc) {
                 if let (true, Some(from), Some(to)) =
                     (rel.doc == doc, uids.get(&rel.from), uids.get(&rel.to))
                 {
-                    record.relations.push(RelationRecord {
-                        from: from.clone(),
-                        to: to.clone(),
-                        label: rel.label,
-                        author: author_name(rel.author),
-                    });
+                    relations.push((
+                        rel.gid,
+                        RelationRecord {
+                            from: from.clone(),
+                            to: to.clone(),
+                            label: rel.label,
+                            author: author_name(rel.author),
+                        },
+                    ));
                 }
                 next_rel = next_rel_row(&mut rel_rows).map_err(fail)?;
             }
+            relations.sort_by(|a, b| a.0.cmp(&b.0));
+            record.relations = relations.into_iter().map(|(_, r)| r).collect();
             f(record)?;
         }
         Ok(())
@@ -423,6 +443,7 @@ struct SpanRowOut {
     doc: i64,
     id: i64,
     author: i64,
+    gid: String,
     record: SpanRecord,
 }
 
@@ -432,6 +453,7 @@ struct RelRowOut {
     to: i64,
     label: String,
     author: i64,
+    gid: String,
 }
 
 fn next_span_row(rows: &mut rusqlite::Rows<'_>) -> FResult<Option<SpanRowOut>> {
@@ -443,6 +465,7 @@ fn next_span_row(rows: &mut rusqlite::Rows<'_>) -> FResult<Option<SpanRowOut>> {
         doc: r.get(0)?,
         id: r.get(1)?,
         author: r.get(9)?,
+        gid: r.get(11)?,
         record: SpanRecord {
             uid: Some(r.get(2)?),
             start: usize::try_from(start).map_err(|e| Fail::corrupt("spans.start", e))?,
@@ -467,5 +490,6 @@ fn next_rel_row(rows: &mut rusqlite::Rows<'_>) -> FResult<Option<RelRowOut>> {
         to: r.get(2)?,
         label: r.get(3)?,
         author: r.get(4)?,
+        gid: r.get(5)?,
     }))
 }

@@ -123,7 +123,9 @@ pub(crate) fn append_operation(tx: &Transaction<'_>, op: &NewOperation<'_>) -> F
 /// Records an `add_author` operation for author row `author` unless the log has one.
 pub(crate) fn announce_author(tx: &Transaction<'_>, author: i64, time: i64) -> FResult<()> {
     let announced = tx
-        .prepare_cached("SELECT 1 FROM operations WHERE author = ?1 AND kind = 'add_author'")?
+        .prepare_cached(
+            "SELECT 1 FROM operations WHERE author = ?1 AND state = 'record' AND kind = 'add_author'",
+        )?
         .exists([author])?;
     if announced {
         return Ok(());
