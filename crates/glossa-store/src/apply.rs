@@ -374,6 +374,119 @@ impl<'t, 'c> Applier<'t, 'c> {
     }
 }
 
+/// The `changes` of an import's operation whose document nobody has touched since: the
+/// document's rows still are what the import wrote, so its changes are read from them when
+/// first needed ([`materialize`]) instead of being written twice during a bulk import.
+pub(crate) const PENDING: &str = "\"pending\"";
+
+/// Document `doc`'s whole state as changes that make it: the document with its revisions
+/// (texts by hash), its spans, relations and statuses.
+pub(crate) fn document_changes(conn: &rusqlite::Connection, doc: i64) -> FResult<Vec<Change>> {
+    let (doc_id, meta, status): (String, String, String) = conn
+        .prepare_cached("SELECT doc_id, meta, status FROM documents WHERE id = ?1")?
+        .query_row([doc], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+    let meta: serde_json::Map<String, serde_json::Value> =
+        serde_json::from_str(&meta).map_err(|e| Fail::corrupt("documents.meta", e))?;
+    let status = glossa_core::DocStatus::parse(&status)
+        .ok_or_else(|| Fail::corrupt("documents.status", format!("unknown status {status:?}")))?;
+    let mut changes = Vec::new();
+    let hashes: Vec<String> = conn
+        .prepare_cached("SELECT hash FROM revisions WHERE doc = ?1 ORDER BY number")?
+        .query_map([doc], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    for (i, hash) in hashes.into_iter().enumerate() {
+        changes.push(if i == 0 {
+            Change::Document {
+                doc_id: doc_id.clone(),
+                meta: meta.clone(),
+                status,
+                hash,
+                text: String::new(),
+            }
+        } else {
+            Change::Revision {
+                doc_id: doc_id.clone(),
+                hash,
+                text: String::new(),
+            }
+        });
+    }
+    let mut stmt = conn.prepare_cached(
+        "SELECT s.gid, s.uid, r.hash, s.start, s.\"end\", s.label, s.layer, s.attrs, s.note,
+                a.uid, s.anchor, s.confidence, s.created
+         FROM spans s JOIN revisions r ON r.doc = s.doc AND r.number = s.revision
+         JOIN authors a ON a.id = s.author WHERE s.doc = ?1 ORDER BY s.id",
+    )?;
+    let mut rows = stmt.query([doc])?;
+    while let Some(r) = rows.next()? {
+        changes.push(Change::Span(SpanState {
+            gid: r.get(0)?,
+            doc_id: doc_id.clone(),
+            uid: r.get(1)?,
+            revision: r.get(2)?,
+            start: crate::rows::to_usize(r.get(3)?, "spans.start")?,
+            end: crate::rows::to_usize(r.get(4)?, "spans.end")?,
+            label: r.get(5)?,
+            layer: r.get(6)?,
+            attrs: crate::rows::parse_attrs(r.get(7)?)?,
+            note: r.get(8)?,
+            author: r.get(9)?,
+            anchor: crate::rows::parse_anchor(&r.get::<_, String>(10)?)?,
+            confidence: r.get(11)?,
+            created: r.get(12)?,
+        }));
+    }
+    let mut stmt = conn.prepare_cached(
+        "SELECT r.gid, f.gid, t.gid, r.label, a.uid, r.created FROM relations r
+         JOIN spans f ON f.id = r.from_span JOIN spans t ON t.id = r.to_span
+         JOIN authors a ON a.id = r.author WHERE r.doc = ?1 ORDER BY r.id",
+    )?;
+    let mut rows = stmt.query([doc])?;
+    while let Some(r) = rows.next()? {
+        changes.push(Change::Relation(RelationState {
+            gid: r.get(0)?,
+            doc_id: doc_id.clone(),
+            from: r.get(1)?,
+            to: r.get(2)?,
+            label: r.get(3)?,
+            author: r.get(4)?,
+            created: r.get(5)?,
+        }));
+    }
+    let mut stmt = conn.prepare_cached(
+        "SELECT a.uid, p.status FROM doc_status p JOIN authors a ON a.id = p.author
+         WHERE p.doc = ?1 ORDER BY a.id",
+    )?;
+    let mut rows = stmt.query([doc])?;
+    while let Some(r) = rows.next()? {
+        let status: String = r.get(1)?;
+        changes.push(Change::Status {
+            doc_id: doc_id.clone(),
+            author: r.get(0)?,
+            status: glossa_core::DocStatus::parse(&status).ok_or_else(|| {
+                Fail::corrupt("doc_status.status", format!("unknown status {status:?}"))
+            })?,
+        });
+    }
+    Ok(changes)
+}
+
+/// Writes out the changes of document `doc`'s pending import operation (see [`PENDING`]),
+/// before anything changes its rows.
+pub(crate) fn materialize(tx: &Transaction<'_>, doc: i64) -> FResult<()> {
+    let pending: Option<i64> = tx
+        .prepare_cached("SELECT id FROM operations WHERE doc = ?1 AND changes = '\"pending\"'")?
+        .query_row([doc], |r| r.get(0))
+        .optional()?;
+    if let Some(op) = pending {
+        let changes = serde_json::to_string(&document_changes(tx, doc)?)
+            .map_err(|e| Fail::corrupt("operations.changes", e))?;
+        tx.prepare_cached("UPDATE operations SET changes = ?2 WHERE id = ?1")?
+            .execute(params![op, changes])?;
+    }
+    Ok(())
+}
+
 /// What [`Store::apply`] did.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, TS)]
 pub struct ApplyReport {
@@ -449,10 +562,18 @@ fn rebuild(tx: &Transaction<'_>, doc: i64) -> FResult<()> {
     Ok(())
 }
 
-/// Reads an operation row (selected with [`OP_COLUMNS`]).
-fn op_from_row(r: &rusqlite::Row<'_>) -> FResult<Op> {
+/// Reads an operation row (selected with [`OP_COLUMNS`]); a pending import's changes are read
+/// from its document's rows.
+fn op_from_row(conn: &rusqlite::Connection, r: &rusqlite::Row<'_>) -> FResult<Op> {
     let kind: String = r.get(5)?;
     let changes: String = r.get(7)?;
+    let changes = if changes == PENDING {
+        let doc: i64 = r.get(10)?;
+        serde_json::to_string(&document_changes(conn, doc)?)
+            .map_err(|e| Fail::corrupt("operations.changes", e))?
+    } else {
+        changes
+    };
     let refers: Option<String> = r.get(8)?;
     let refers_seq: Option<u64> = r.get(9)?;
     Ok(Op {
@@ -474,7 +595,7 @@ fn op_from_row(r: &rusqlite::Row<'_>) -> FResult<Op> {
 
 const OP_COLUMNS: &str =
     "o.lamport, a.uid, o.replica, o.seq, o.time, o.kind, d.doc_id, o.changes, \
-    r.replica, r.seq";
+    r.replica, r.seq, o.doc";
 const OP_FROM: &str = "operations o JOIN authors a ON a.id = o.author \
     LEFT JOIN documents d ON d.id = o.doc LEFT JOIN operations r ON r.id = o.ref_op";
 
@@ -495,7 +616,7 @@ impl Store {
                 if seen.get(&replica).is_some_and(|&s| seq <= s) {
                     continue;
                 }
-                let mut op = op_from_row(r)?;
+                let mut op = op_from_row(&self.conn, r)?;
                 for change in &mut op.changes {
                     if let Change::Document {
                         doc_id, hash, text, ..
@@ -567,6 +688,17 @@ impl Store {
             fresh.sort_by(|a, b| a.stamp.cmp(&b.stamp));
             let mut to_rebuild: Vec<i64> = Vec::new();
             let mut applier = Applier::new(tx);
+            for op in &fresh {
+                if let Some(doc) = op
+                    .doc_id
+                    .as_deref()
+                    .map(|d| applier.doc_row(d))
+                    .transpose()?
+                    .flatten()
+                {
+                    materialize(tx, doc)?;
+                }
+            }
             for op in fresh {
                 let doc_before = match &op.doc_id {
                     Some(d) => applier.doc_row(d)?,

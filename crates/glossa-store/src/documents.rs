@@ -404,14 +404,20 @@ impl Store {
                 }
                 next_span = next_span_row(&mut span_rows).map_err(fail)?;
             }
-            if record.spans.windows(2).any(|w| (w[0].start, w[0].end) == (w[1].start, w[1].end)) {
+            if record
+                .spans
+                .windows(2)
+                .any(|w| (w[0].start, w[0].end) == (w[1].start, w[1].end))
+            {
                 let mut order: Vec<usize> = (0..record.spans.len()).collect();
                 order.sort_by(|&a, &b| {
                     let (x, y) = (&record.spans[a], &record.spans[b]);
                     (x.start, x.end, &gids[a]).cmp(&(y.start, y.end, &gids[b]))
                 });
-                let mut spans: Vec<Option<SpanRecord>> =
-                    std::mem::take(&mut record.spans).into_iter().map(Some).collect();
+                let mut spans: Vec<Option<SpanRecord>> = std::mem::take(&mut record.spans)
+                    .into_iter()
+                    .map(Some)
+                    .collect();
                 record.spans = order.into_iter().filter_map(|i| spans[i].take()).collect();
             }
             let mut relations: Vec<(String, RelationRecord)> = Vec::new();

@@ -314,6 +314,7 @@ fn transition(
     to: &Snapshot,
     now: i64,
 ) -> FResult<Vec<Change>> {
+    crate::apply::materialize(tx, doc)?;
     let changed = |what: String| {
         Fail::conflict(
             what.clone(),

@@ -72,6 +72,8 @@ pub struct ImportBatch<'s> {
     importer: String,
     /// The changes of the document being written, recorded as its operation.
     changes: Vec<Change>,
+    /// Whether the document being written is new, its operation read from its rows later.
+    lazy: bool,
     /// The note that tells other programs who holds the project (see [`ImportBatch::announce`]).
     busy_note: Option<BusyNote>,
 }
@@ -112,6 +114,7 @@ impl Store {
             counts: ImportCounts::default(),
             importer: "import".into(),
             changes: Vec::new(),
+            lazy: false,
             busy_note: None,
         })
     }
@@ -248,26 +251,36 @@ impl ImportBatch<'_> {
                 e => e.into(),
             })?;
         let rowid = self.tx.last_insert_rowid();
+        let hash = glossa_core::rules::revision_hash(&doc.text);
         self.tx
             .prepare_cached(
                 "INSERT INTO revisions (doc, number, text, created, hash) VALUES (?1, 1, ?2, ?3, ?4)",
             )?
-            .execute(params![rowid, doc.text, self.now, glossa_core::rules::revision_hash(&doc.text)])?;
+            .execute(params![rowid, doc.text, self.now, hash])?;
         self.counts.documents += 1;
-        let hash = glossa_core::rules::revision_hash(&doc.text);
-        // The text is stored once, as the revision; the operation names it by hash.
-        self.changes.push(Change::Document {
-            doc_id: doc.id.clone(),
-            meta: doc.meta.clone(),
-            status: doc.status,
-            hash: hash.clone(),
-            text: String::new(),
-        });
-        self.insert_spans(rowid, 1, &hash, checked, &|_| true, HashMap::new())?;
-        let changes = std::mem::take(&mut self.changes);
+        // The operation's changes are what the rows now hold: they are read from the rows
+        // when first needed (`apply::PENDING`), not written twice here.
+        self.lazy = true;
+        let inserted = self.insert_spans(rowid, 1, &hash, checked, &|_| true, HashMap::new());
+        self.lazy = false;
+        inserted?;
         let importer = self.importer.clone();
         let author = self.author(&importer)?;
-        self.record(OpKind::Import, author, rowid, &changes)
+        append_operation(
+            &self.tx,
+            &NewOperation {
+                author,
+                time: self.now,
+                kind: OpKind::Import.as_str(),
+                doc: Some(rowid),
+                before: None,
+                after: None,
+                state: "record",
+                ref_op: None,
+                changes: Some(crate::apply::PENDING.to_string()),
+            },
+        )?;
+        Ok(())
     }
 
     /// Inserts the document's spans that `pick` takes (by index), and its relations between
@@ -308,22 +321,24 @@ impl ImportBatch<'_> {
                 )?;
                 let gid = new_gid();
                 let layer = span.layer.as_deref().unwrap_or(glossa_core::GOLD_LAYER);
-                self.changes.push(Change::Span(SpanState {
-                    gid: gid.clone(),
-                    doc_id: doc.id.clone(),
-                    uid: uid.to_string(),
-                    revision: hash.to_string(),
-                    start: span.start,
-                    end: span.end,
-                    label: span.label.clone(),
-                    layer: layer.to_string(),
-                    attrs: span.attrs.clone(),
-                    note: span.note.clone(),
-                    author: author_uid,
-                    anchor: AnchorState::Exact,
-                    confidence: 1.0,
-                    created: self.now,
-                }));
+                if !self.lazy {
+                    self.changes.push(Change::Span(SpanState {
+                        gid: gid.clone(),
+                        doc_id: doc.id.clone(),
+                        uid: uid.to_string(),
+                        revision: hash.to_string(),
+                        start: span.start,
+                        end: span.end,
+                        label: span.label.clone(),
+                        layer: layer.to_string(),
+                        attrs: span.attrs.clone(),
+                        note: span.note.clone(),
+                        author: author_uid,
+                        anchor: AnchorState::Exact,
+                        confidence: 1.0,
+                        created: self.now,
+                    }));
+                }
                 gids.push(gid);
                 bind(&rowid)?;
                 bind(&uid)?;
@@ -379,7 +394,7 @@ impl ImportBatch<'_> {
                 .execute(params![
                     rowid, from.0, to.0, rel.label, author, self.now, gid
                 ])?;
-            if added > 0 {
+            if added > 0 && !self.lazy {
                 self.changes.push(Change::Relation(RelationState {
                     gid,
                     doc_id: doc.id.clone(),
@@ -422,6 +437,7 @@ impl ImportBatch<'_> {
         let (rowid, old_rev) = self
             .existing(&doc.id)?
             .ok_or_else(|| Fail::not_found(format!("document {:?}", doc.id)))?;
+        crate::apply::materialize(&self.tx, rowid)?;
         let (old_text, old_meta, old_status): (String, String, String) = self
             .tx
             .prepare_cached(

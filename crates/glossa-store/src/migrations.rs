@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 
 use rusqlite::{params, Transaction};
-use rusqlite_migration::{HookResult, Migrations, M};
+use rusqlite_migration::{HookError, HookResult, Migrations, M};
 use serde_json::Value;
 
 use crate::ids::new_gid;
@@ -232,78 +232,18 @@ fn record_baseline(tx: &Transaction<'_>, replica: &str) -> HookResult {
         })?
         .collect::<Result<_, _>>()?;
     append(None, "add_author", authors)?;
-    let docs: Vec<(i64, String, String, String)> = tx
-        .prepare("SELECT id, doc_id, meta, status FROM documents ORDER BY id")?
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+    let docs: Vec<i64> = tx
+        .prepare("SELECT id FROM documents ORDER BY id")?
+        .query_map([], |r| r.get(0))?
         .collect::<Result<_, _>>()?;
-    for (doc, doc_id, meta, status) in docs {
-        let mut changes = Vec::new();
-        let texts: Vec<String> = tx
-            .prepare("SELECT hash FROM revisions WHERE doc = ?1 ORDER BY number")?
-            .query_map([doc], |r| r.get(0))?
-            .collect::<Result<_, _>>()?;
-        let meta: Value = serde_json::from_str(&meta).unwrap_or_else(|_| serde_json::json!({}));
-        // Texts stay in the revisions, named by hash (filled in when operations travel).
-        for (i, hash) in texts.into_iter().enumerate() {
-            changes.push(if i == 0 {
-                serde_json::json!({"change": "document", "doc_id": doc_id, "meta": meta,
-                    "status": status, "hash": hash})
-            } else {
-                serde_json::json!({"change": "revision", "doc_id": doc_id, "hash": hash})
-            });
-        }
-        let mut stmt = tx.prepare(
-            "SELECT s.gid, s.uid, r.hash, s.start, s.\"end\", s.label, s.layer, s.attrs, s.note,
-                    a.uid, s.anchor, s.confidence, s.created
-             FROM spans s JOIN revisions r ON r.doc = s.doc AND r.number = s.revision
-             JOIN authors a ON a.id = s.author WHERE s.doc = ?1 ORDER BY s.id",
-        )?;
-        let spans: Vec<Value> = stmt
-            .query_map([doc], |r| {
-                let attrs: Option<String> = r.get(7)?;
-                Ok(serde_json::json!({
-                    "change": "span", "gid": r.get::<_, String>(0)?, "doc_id": doc_id,
-                    "uid": r.get::<_, String>(1)?, "revision": r.get::<_, String>(2)?,
-                    "start": r.get::<_, i64>(3)?, "end": r.get::<_, i64>(4)?,
-                    "label": r.get::<_, String>(5)?, "layer": r.get::<_, String>(6)?,
-                    "attrs": attrs.and_then(|a| serde_json::from_str::<Value>(&a).ok())
-                        .unwrap_or_else(|| serde_json::json!({})),
-                    "note": r.get::<_, Option<String>>(8)?, "author": r.get::<_, String>(9)?,
-                    "anchor": r.get::<_, String>(10)?, "confidence": r.get::<_, f64>(11)?,
-                    "created": r.get::<_, i64>(12)?,
-                }))
-            })?
-            .collect::<Result<_, _>>()?;
-        changes.extend(spans);
-        let mut stmt = tx.prepare(
-            "SELECT r.gid, f.gid, t.gid, r.label, a.uid, r.created FROM relations r
-             JOIN spans f ON f.id = r.from_span JOIN spans t ON t.id = r.to_span
-             JOIN authors a ON a.id = r.author WHERE r.doc = ?1 ORDER BY r.id",
-        )?;
-        let rels: Vec<Value> = stmt
-            .query_map([doc], |r| {
-                Ok(serde_json::json!({
-                    "change": "relation", "gid": r.get::<_, String>(0)?, "doc_id": doc_id,
-                    "from": r.get::<_, String>(1)?, "to": r.get::<_, String>(2)?,
-                    "label": r.get::<_, String>(3)?, "author": r.get::<_, String>(4)?,
-                    "created": r.get::<_, i64>(5)?,
-                }))
-            })?
-            .collect::<Result<_, _>>()?;
-        changes.extend(rels);
-        let mut stmt = tx.prepare(
-            "SELECT a.uid, p.status FROM doc_status p JOIN authors a ON a.id = p.author
-             WHERE p.doc = ?1 ORDER BY a.id",
-        )?;
-        let statuses: Vec<Value> = stmt
-            .query_map([doc], |r| {
-                Ok(serde_json::json!({
-                    "change": "status", "doc_id": doc_id, "author": r.get::<_, String>(0)?,
-                    "status": r.get::<_, String>(1)?,
-                }))
-            })?
-            .collect::<Result<_, _>>()?;
-        changes.extend(statuses);
+    for doc in docs {
+        let changes = crate::apply::document_changes(tx, doc)
+            .map_err(|f| HookError::Hook(f.kind.to_string()))?;
+        let changes: Vec<Value> = changes
+            .iter()
+            .map(serde_json::to_value)
+            .collect::<Result<_, _>>()
+            .map_err(|e| HookError::Hook(e.to_string()))?;
         append(Some(doc), "snapshot", changes)?;
     }
     Ok(())

@@ -172,3 +172,35 @@ test("a long import reports its progress to the window through the real channel"
   assert.deepEqual(got.seen.map((p) => p.documents), [256, 512, 600]);
   assert.equal(got.seen.at(-1).bytes_done, got.seen.at(-1).bytes_total);
 });
+
+test("the text changes under the window: the edit made on the old text is refused, the window reloads", async () => {
+  const { browser } = sessions[0];
+  const file = join(data, "changing.txt");
+  const before = "Kim met Putin in Kyiv on Monday.";
+  const after = "On Monday, Kim met Vladimir Putin in Kyiv.";
+  writeFileSync(file, before);
+  glossa("import", defaultProject(data), file);
+  await open("changing", browser);
+  // Another program (here the CLI) gives the document a new revision meanwhile.
+  writeFileSync(file, after);
+  glossa("import", defaultProject(data), file, "--update");
+  // The window still shows the old text: "Putin" there is 8..13.
+  await dragSelect(browser, before, 8, 13);
+  await browser.keys("1");
+  const message = await browser.$("[data-testid=message]");
+  await message.waitForExist({ timeout: 5000 });
+  assert.match(await message.getText(), /changed.*reloaded/);
+  // The backend's document-changed event reloads the document: the new text shows, and
+  // nothing was stored on it.
+  await browser.waitUntil(
+    async () => (await browser.execute(() => document.querySelector("[data-testid=doc-text]").textContent)) === after,
+    { timeout: 5000 },
+  );
+  assert.equal(exported("Ana").find((d) => d.id === "changing").spans.length, 0);
+  // The same edit on the new text lands on its words.
+  await dragSelect(browser, after, 28, 33);
+  await browser.keys("1");
+  await browser.waitUntil(async () => exported("Ana").find((d) => d.id === "changing").spans.length === 1, { timeout: 5000 });
+  const span = exported("Ana").find((d) => d.id === "changing").spans[0];
+  assert.deepEqual([span.start, span.end, span.text], [28, 33, "Putin"]);
+});

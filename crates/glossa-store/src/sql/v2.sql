@@ -49,10 +49,16 @@ CREATE INDEX operations_by_doc ON operations (doc, author, id);
 
 DROP TRIGGER operations_immutable;
 CREATE TRIGGER operations_immutable
-BEFORE UPDATE OF id, author, time, kind, doc, before, after, ref_op, replica, seq, lamport,
-    changes
+BEFORE UPDATE OF id, author, time, kind, doc, before, after, ref_op, replica, seq, lamport
 ON operations
 WHEN old.seq IS NOT NULL
+BEGIN
+    SELECT RAISE(ABORT, 'operations are immutable except their state');
+END;
+-- An import's changes are written out once, from its document's rows, when first needed.
+CREATE TRIGGER operations_changes_written_once
+BEFORE UPDATE OF changes ON operations
+WHEN old.seq IS NOT NULL AND old.changes IS NOT '"pending"'
 BEGIN
     SELECT RAISE(ABORT, 'operations are immutable except their state');
 END;
