@@ -91,68 +91,98 @@ pub(crate) struct NewOperation<'a> {
     pub changes: Option<String>,
 }
 
-/// Appends an operation to the log with this copy's replica id, its next sequence number and
-/// the next Lamport clock value, and returns its row id. The first operation of an author
-/// this copy has not announced yet is preceded by an `add_author` operation, so that other
-/// copies learn their name and role.
-pub(crate) fn append_operation(tx: &Transaction<'_>, op: &NewOperation<'_>) -> FResult<i64> {
-    if op.changes.is_some() && op.kind != OpKind::AddAuthor.as_str() {
-        announce_author(tx, op.author, op.time)?;
-    }
-    let replica: String = tx
-        .prepare_cached("SELECT value FROM project WHERE key = 'replica'")?
-        .query_row([], |r| r.get(0))?;
-    let (seq, lamport): (i64, i64) = tx
-        .prepare_cached(
-            "SELECT coalesce((SELECT max(seq) FROM operations WHERE replica = ?1), 0) + 1,
-                    coalesce((SELECT max(lamport) FROM operations), 0) + 1",
-        )?
-        .query_row([&replica], |r| Ok((r.get(0)?, r.get(1)?)))?;
-    tx.prepare_cached(
-        "INSERT INTO operations (author, time, kind, doc, before, after, state, ref_op, replica,
-             seq, lamport, changes)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-    )?
-    .execute(params![
-        op.author, op.time, op.kind, op.doc, op.before, op.after, op.state, op.ref_op, replica,
-        seq, lamport, op.changes
-    ])?;
-    Ok(tx.last_insert_rowid())
+/// Where the log goes on within one transaction: this copy's replica id, its next sequence
+/// number and Lamport clock, and the authors already announced. A bulk import keeps one for
+/// its whole transaction instead of looking them up for each document's operation.
+pub(crate) struct LogCursor {
+    replica: String,
+    seq: i64,
+    lamport: i64,
+    announced: std::collections::HashSet<i64>,
 }
 
-/// Records an `add_author` operation for author row `author` unless the log has one.
-pub(crate) fn announce_author(tx: &Transaction<'_>, author: i64, time: i64) -> FResult<()> {
-    let announced = tx
-        .prepare_cached(
-            "SELECT 1 FROM operations WHERE author = ?1 AND state = 'record' AND kind = 'add_author'",
-        )?
-        .exists([author])?;
-    if announced {
-        return Ok(());
+impl LogCursor {
+    /// Reads where the log stands (inside the caller's write transaction).
+    pub(crate) fn load(tx: &Transaction<'_>) -> FResult<Self> {
+        let (replica, seq, lamport): (String, i64, i64) = tx
+            .prepare_cached(
+                "SELECT p.value,
+                        coalesce((SELECT max(seq) FROM operations WHERE replica = p.value), 0),
+                        coalesce((SELECT max(lamport) FROM operations), 0)
+                 FROM project p WHERE p.key = 'replica'",
+            )?
+            .query_row([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        Ok(Self {
+            replica,
+            seq,
+            lamport,
+            announced: std::collections::HashSet::new(),
+        })
     }
-    let (uid, name, role): (String, String, String) = tx
-        .prepare_cached("SELECT uid, name, role FROM authors WHERE id = ?1")?
-        .query_row([author], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
-    let change = Change::Author {
-        uid,
-        name,
-        role: Role::parse(&role).unwrap_or_default(),
-    };
-    append_operation(
-        tx,
-        &NewOperation {
-            author,
-            time,
-            kind: OpKind::AddAuthor.as_str(),
-            doc: None,
-            before: None,
-            after: None,
-            state: "record",
-            ref_op: None,
-            changes: Some(to_json(&[change], "operations.changes")?),
-        },
-    )?;
-    Ok(())
+
+    /// Appends `op` with the next sequence number and clock, and returns its row id. The
+    /// first operation of an author this copy has not announced yet is preceded by an
+    /// `add_author` operation, so that other copies learn their name and role.
+    pub(crate) fn append(&mut self, tx: &Transaction<'_>, op: &NewOperation<'_>) -> FResult<i64> {
+        if op.changes.is_some() && op.kind != OpKind::AddAuthor.as_str() {
+            self.announce(tx, op.author, op.time)?;
+        }
+        self.seq += 1;
+        self.lamport += 1;
+        tx.prepare_cached(
+            "INSERT INTO operations (author, time, kind, doc, before, after, state, ref_op, replica,
+                 seq, lamport, changes)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+        )?
+        .execute(params![
+            op.author, op.time, op.kind, op.doc, op.before, op.after, op.state, op.ref_op,
+            self.replica, self.seq, self.lamport, op.changes
+        ])?;
+        Ok(tx.last_insert_rowid())
+    }
+
+    /// Records an `add_author` operation for author row `author` unless the log has one.
+    fn announce(&mut self, tx: &Transaction<'_>, author: i64, time: i64) -> FResult<()> {
+        if !self.announced.insert(author) {
+            return Ok(());
+        }
+        let announced = tx
+            .prepare_cached(
+                "SELECT 1 FROM operations WHERE author = ?1 AND state = 'record' AND kind = 'add_author'",
+            )?
+            .exists([author])?;
+        if announced {
+            return Ok(());
+        }
+        let (uid, name, role): (String, String, String) = tx
+            .prepare_cached("SELECT uid, name, role FROM authors WHERE id = ?1")?
+            .query_row([author], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        let change = Change::Author {
+            uid,
+            name,
+            role: Role::parse(&role).unwrap_or_default(),
+        };
+        self.append(
+            tx,
+            &NewOperation {
+                author,
+                time,
+                kind: OpKind::AddAuthor.as_str(),
+                doc: None,
+                before: None,
+                after: None,
+                state: "record",
+                ref_op: None,
+                changes: Some(to_json(&[change], "operations.changes")?),
+            },
+        )?;
+        Ok(())
+    }
+}
+
+/// Appends one operation to the log (see [`LogCursor::append`]).
+pub(crate) fn append_operation(tx: &Transaction<'_>, op: &NewOperation<'_>) -> FResult<i64> {
+    LogCursor::load(tx)?.append(tx, op)
 }
 
 /// Records `author`'s edit of document `doc`: its changes (for other copies) and the
@@ -786,7 +816,8 @@ impl Store {
                 .prepare_cached(
                     "SELECT o.id, o.before, o.after FROM operations u
                      JOIN operations o ON o.id = u.ref_op
-                     WHERE u.author = ?1 AND u.doc = ?2 AND u.kind = 'undo' AND o.state = 'undone'
+                     WHERE u.author = ?1 AND u.state = 'record' AND u.doc = ?2 AND u.kind = 'undo'
+                       AND o.state = 'undone'
                      ORDER BY u.id DESC LIMIT 1",
                 )?
                 .query_row([author_row, doc], |r| {

@@ -12,7 +12,7 @@ use glossa_core::{AnchorState, CheckedDocument, DocStatus, OpKind, Reanchor, SYS
 use rusqlite::{params, OptionalExtension, Transaction};
 use serde::Serialize;
 
-use crate::edits::{append_operation, NewOperation};
+use crate::edits::{LogCursor, NewOperation};
 use crate::error::{FResult, Fail};
 use crate::ids::new_gid;
 use crate::rows::{attrs_json, author_id, parse_anchor};
@@ -74,6 +74,8 @@ pub struct ImportBatch<'s> {
     changes: Vec<Change>,
     /// Whether the document being written is new, its operation read from its rows later.
     lazy: bool,
+    /// Where the log stands, for the batch's operations.
+    log: LogCursor,
     /// The note that tells other programs who holds the project (see [`ImportBatch::announce`]).
     busy_note: Option<BusyNote>,
 }
@@ -106,6 +108,7 @@ impl Store {
             .conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
             .map_err(|e| Fail::from(e).at(&self.path))?;
+        let log = LogCursor::load(&tx).map_err(|f| f.at(&self.path))?;
         Ok(ImportBatch {
             tx,
             path: &self.path,
@@ -115,6 +118,7 @@ impl Store {
             importer: "import".into(),
             changes: Vec::new(),
             lazy: false,
+            log,
             busy_note: None,
         })
     }
@@ -179,7 +183,7 @@ impl ImportBatch<'_> {
         }
         let json =
             serde_json::to_string(changes).map_err(|e| Fail::corrupt("operations.changes", e))?;
-        append_operation(
+        self.log.append(
             &self.tx,
             &NewOperation {
                 author,
@@ -266,7 +270,7 @@ impl ImportBatch<'_> {
         inserted?;
         let importer = self.importer.clone();
         let author = self.author(&importer)?;
-        append_operation(
+        self.log.append(
             &self.tx,
             &NewOperation {
                 author,
@@ -696,7 +700,7 @@ impl ImportBatch<'_> {
         self.tx
             .prepare_cached("UPDATE authors SET role = 'system' WHERE id = ?1")?
             .execute([system])?;
-        append_operation(
+        self.log.append(
             &self.tx,
             &NewOperation {
                 author: system,
@@ -824,7 +828,7 @@ impl ImportBatch<'_> {
         let path = self.path;
         let run = |b: &mut Self| -> FResult<()> {
             let author = b.author(author)?;
-            append_operation(
+            b.log.append(
                 &b.tx,
                 &NewOperation {
                     author,

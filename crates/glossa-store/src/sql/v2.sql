@@ -45,7 +45,6 @@ CREATE INDEX operations_by_doc_clock ON operations (doc, lamport);
 -- The next Lamport clock is one more than the highest: an index, not a scan of the log.
 CREATE INDEX operations_by_clock ON operations (lamport);
 CREATE UNIQUE INDEX operations_by_replica ON operations (replica, seq);
-CREATE INDEX operations_by_doc ON operations (doc, author, id);
 
 DROP TRIGGER operations_immutable;
 CREATE TRIGGER operations_immutable
