@@ -10,7 +10,7 @@
 //!   (convergence). Last writer wins per field because later stamps are applied later; a
 //!   delete wins over concurrent edits because an edit of a missing span changes nothing.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use glossa_core::op::{Change, Op, RelationState, SpanFields, SpanState, Stamp};
 use glossa_core::{IndexedText, OpKind};
@@ -504,7 +504,9 @@ fn newest_stamp(tx: &Transaction<'_>, doc: i64) -> FResult<Option<Stamp>> {
         .prepare_cached(
             "SELECT o.lamport, a.uid, o.replica, o.seq FROM operations o JOIN authors a ON a.id = o.author
              WHERE o.doc = ?1 AND o.changes IS NOT NULL
-             ORDER BY o.lamport DESC, a.uid DESC, o.replica DESC, o.seq DESC LIMIT 1",
+               AND o.lamport = (SELECT max(lamport) FROM operations
+                                WHERE doc = ?1 AND changes IS NOT NULL)
+             ORDER BY a.uid DESC, o.replica DESC, o.seq DESC LIMIT 1",
         )?
         .query_row([doc], |r| {
             Ok(Stamp {
@@ -672,22 +674,28 @@ impl Store {
     /// copies that apply the same operations, in any order that keeps each replica's own
     /// order, end in the same state.
     pub fn apply(&mut self, ops: &[Op]) -> Result<ApplyReport, StoreError> {
+        // A big batch writes much: the import's page cache keeps it from spilling.
+        self.conn
+            .pragma_update(None, "cache_size", crate::import::IMPORT_CACHE_KIB)
+            .map_err(|e| Fail::from(e).at(&self.path))?;
         self.write(|tx, _now| {
             let mut report = ApplyReport::default();
             let mut fresh: Vec<&Op> = Vec::new();
+            let mut seen: HashSet<(&str, u64)> = HashSet::new();
             for op in ops {
                 let known = tx
                     .prepare_cached("SELECT 1 FROM operations WHERE replica = ?1 AND seq = ?2")?
                     .exists(params![op.stamp.replica, op.stamp.seq])?;
-                if known || fresh.iter().any(|f| f.stamp == op.stamp) {
+                if known || !seen.insert((op.stamp.replica.as_str(), op.stamp.seq)) {
                     report.known += 1;
                 } else {
                     fresh.push(op);
                 }
             }
             fresh.sort_by(|a, b| a.stamp.cmp(&b.stamp));
-            let mut to_rebuild: Vec<i64> = Vec::new();
+            let mut to_rebuild: BTreeSet<i64> = BTreeSet::new();
             let mut applier = Applier::new(tx);
+            let mut newest: HashMap<i64, Option<Stamp>> = HashMap::new();
             for op in &fresh {
                 if let Some(doc) = op
                     .doc_id
@@ -696,7 +704,10 @@ impl Store {
                     .transpose()?
                     .flatten()
                 {
-                    materialize(tx, doc)?;
+                    if let std::collections::hash_map::Entry::Vacant(v) = newest.entry(doc) {
+                        materialize(tx, doc)?;
+                        v.insert(newest_stamp(tx, doc)?);
+                    }
                 }
             }
             for op in fresh {
@@ -705,9 +716,10 @@ impl Store {
                     None => None,
                 };
                 let in_order = match doc_before {
-                    Some(doc) if !to_rebuild.contains(&doc) => {
-                        newest_stamp(tx, doc)?.is_none_or(|s| s < op.stamp)
-                    }
+                    Some(doc) if !to_rebuild.contains(&doc) => newest
+                        .get(&doc)
+                        .and_then(Option::as_ref)
+                        .is_none_or(|s| *s < op.stamp),
                     Some(_) => false,
                     // A schema older than the one in place changes nothing (last writer wins).
                     None if op.kind == OpKind::SetSchema => {
@@ -724,19 +736,21 @@ impl Store {
                     Some(d) => applier.doc_row(d)?,
                     None => None,
                 };
-                if !in_order {
-                    if let Some(doc) = doc {
-                        if !to_rebuild.contains(&doc) {
-                            to_rebuild.push(doc);
-                        }
+                if let Some(doc) = doc {
+                    if !in_order {
+                        to_rebuild.insert(doc);
+                    }
+                    let stamp = newest.entry(doc).or_insert(None);
+                    if stamp.as_ref().is_none_or(|s| *s < op.stamp) {
+                        *stamp = Some(op.stamp.clone());
                     }
                 }
                 insert_op(tx, &mut applier, op, doc)?;
                 report.applied += 1;
             }
             drop(applier);
-            for doc in &to_rebuild {
-                rebuild(tx, *doc)?;
+            for &doc in &to_rebuild {
+                rebuild(tx, doc)?;
             }
             report.rebuilt = to_rebuild.len() as u64;
             Ok(report)

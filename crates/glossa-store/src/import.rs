@@ -59,7 +59,7 @@ fn multi_insert_sql(rows: usize) -> String {
 }
 
 /// Page cache during an import, in KiB (negative `cache_size` means KiB in SQLite).
-const IMPORT_CACHE_KIB: i64 = -16384;
+pub(crate) const IMPORT_CACHE_KIB: i64 = -16384;
 
 /// An open import transaction.
 pub struct ImportBatch<'s> {

@@ -44,6 +44,8 @@ ALTER TABLE operations ADD COLUMN changes TEXT;
 CREATE INDEX operations_by_doc_clock ON operations (doc, lamport);
 -- The next Lamport clock is one more than the highest: an index, not a scan of the log.
 CREATE INDEX operations_by_clock ON operations (lamport);
+-- Imports whose changes are still to be read from their document's rows (apply.rs).
+CREATE INDEX operations_pending ON operations (doc) WHERE changes = '"pending"';
 CREATE UNIQUE INDEX operations_by_replica ON operations (replica, seq);
 
 DROP TRIGGER operations_immutable;
