@@ -31,6 +31,7 @@ pub(crate) struct Applier<'t, 'c> {
     authors: HashMap<String, i64>,
     docs: HashMap<String, i64>,
     texts: HashMap<(i64, u32), IndexedText>,
+    revisions: HashMap<(i64, String), u32>,
 }
 
 impl<'t, 'c> Applier<'t, 'c> {
@@ -40,6 +41,7 @@ impl<'t, 'c> Applier<'t, 'c> {
             authors: HashMap::new(),
             docs: HashMap::new(),
             texts: HashMap::new(),
+            revisions: HashMap::new(),
         }
     }
 
@@ -84,12 +86,19 @@ impl<'t, 'c> Applier<'t, 'c> {
     }
 
     /// The number of document `doc`'s revision with hash `hash`, if known.
-    fn revision_number(&self, doc: i64, hash: &str) -> FResult<Option<u32>> {
-        Ok(self
+    fn revision_number(&mut self, doc: i64, hash: &str) -> FResult<Option<u32>> {
+        if let Some(&n) = self.revisions.get(&(doc, hash.to_string())) {
+            return Ok(Some(n));
+        }
+        let n: Option<u32> = self
             .tx
             .prepare_cached("SELECT number FROM revisions WHERE doc = ?1 AND hash = ?2")?
             .query_row(params![doc, hash], |r| r.get(0))
-            .optional()?)
+            .optional()?;
+        if let Some(n) = n {
+            self.revisions.insert((doc, hash.to_string()), n);
+        }
+        Ok(n)
     }
 
     /// The text of revision `number` of document `doc`, indexed.
@@ -682,10 +691,27 @@ impl Store {
             let mut report = ApplyReport::default();
             let mut fresh: Vec<&Op> = Vec::new();
             let mut seen: HashSet<(&str, u64)> = HashSet::new();
+            // Per replica, the highest sequence number this copy has: anything above it is new
+            // without a look-up (a copy's operations arrive in their order).
+            let mut highest: HashMap<&str, u64> = HashMap::new();
             for op in ops {
-                let known = tx
-                    .prepare_cached("SELECT 1 FROM operations WHERE replica = ?1 AND seq = ?2")?
-                    .exists(params![op.stamp.replica, op.stamp.seq])?;
+                let replica = op.stamp.replica.as_str();
+                let top = match highest.get(replica) {
+                    Some(&top) => top,
+                    None => {
+                        let top: u64 = tx
+                            .prepare_cached(
+                                "SELECT coalesce(max(seq), 0) FROM operations WHERE replica = ?1",
+                            )?
+                            .query_row([replica], |r| r.get(0))?;
+                        highest.insert(replica, top);
+                        top
+                    }
+                };
+                let known = op.stamp.seq <= top
+                    && tx
+                        .prepare_cached("SELECT 1 FROM operations WHERE replica = ?1 AND seq = ?2")?
+                        .exists(params![op.stamp.replica, op.stamp.seq])?;
                 if known || !seen.insert((op.stamp.replica.as_str(), op.stamp.seq)) {
                     report.known += 1;
                 } else {
