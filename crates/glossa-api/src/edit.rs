@@ -278,6 +278,26 @@ impl Project {
         Ok(self.store.set_status(author, doc_id, status)?)
     }
 
+    /// Sets a document's review status as `author`, who must be a reviewer.
+    pub fn set_review(
+        &mut self,
+        author: &str,
+        doc_id: &str,
+        status: glossa_core::ReviewStatus,
+    ) -> ApiResult<()> {
+        check_author(author)?;
+        let role = self.store.author_role(author)?.unwrap_or_default();
+        if role != glossa_core::Role::Reviewer {
+            return Err(ApiError::new(
+                ErrorCode::Forbidden,
+                format!(
+                    "{author} ({role}) may not set a review status: that needs the reviewer role"
+                ),
+            ));
+        }
+        Ok(self.store.set_review(author, doc_id, status)?)
+    }
+
     /// Undoes `author`'s latest edit of document `doc_id`, skipping (and reporting) edits
     /// that someone changed since.
     pub fn undo(&mut self, author: &str, doc_id: &str) -> ApiResult<UndoOutcome> {

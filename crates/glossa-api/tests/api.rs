@@ -416,3 +416,36 @@ fn annotators_write_only_their_own_layer_and_reviewers_gold() {
     assert_eq!(p.add_span("rita", &gold).unwrap().layer, "gold");
     assert_eq!(p.span(alices.id).unwrap().label, "GPE");
 }
+
+#[test]
+fn a_documents_review_status_is_a_reviewers_to_set() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut p = project_with_samples(dir.path());
+    use glossa_api::core::{ReviewStatus, Role};
+    let review = |p: &Project| {
+        p.documents()
+            .unwrap()
+            .into_iter()
+            .find(|d| d.id == "tricky")
+            .unwrap()
+            .review
+    };
+    assert_eq!(review(&p), ReviewStatus::Unreviewed);
+    let e = p
+        .set_review("ana", "tricky", ReviewStatus::Reviewed)
+        .unwrap_err();
+    assert_eq!(e.code, ErrorCode::Forbidden);
+    p.set_author_role("rita", Role::Reviewer).unwrap();
+    p.set_review("rita", "tricky", ReviewStatus::Reviewed)
+        .unwrap();
+    assert_eq!(review(&p), ReviewStatus::Reviewed);
+    // It travels to other copies like every change.
+    let copy = p.fork(&dir.path().join("copy.glossa")).unwrap();
+    assert_eq!(review(&copy), ReviewStatus::Reviewed);
+    let mut fresh = Project::create(&dir.path().join("fresh.glossa"), "t", None).unwrap();
+    fresh
+        .apply(&p.operations_since(&Default::default()).unwrap())
+        .unwrap();
+    assert_eq!(review(&fresh), ReviewStatus::Reviewed);
+    assert_eq!(export_string(&fresh), export_string(&p));
+}

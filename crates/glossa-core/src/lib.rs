@@ -17,8 +17,8 @@ pub mod schema;
 pub use error::{CoreError, CoreErrorKind};
 pub use model::{
     AnchorState, Attrs, Author, DocStatus, Document, DocumentSummary, DocumentView, Layer,
-    MarkedDocument, OpKind, Operation, Relation, RelationId, Revision, Role, Span, SpanId,
-    SpanMark, SpanMarks, GOLD_LAYER, SYSTEM_AUTHOR,
+    MarkedDocument, OpKind, Operation, Relation, RelationId, ReviewStatus, Revision, Role, Span,
+    SpanId, SpanMark, SpanMarks, GOLD_LAYER, SYSTEM_AUTHOR,
 };
 pub use offsets::{ForwardSlicer, IndexedText, OffsetIndex};
 pub use quote::{QuoteSelector, QUOTE_CONTEXT};

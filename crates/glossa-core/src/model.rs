@@ -137,6 +137,37 @@ impl fmt::Display for DocStatus {
     }
 }
 
+/// Where a document stands in review (set by reviewers, for the whole document).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum ReviewStatus {
+    /// Nobody has reviewed it.
+    #[default]
+    Unreviewed,
+    /// A reviewer is at it.
+    InReview,
+    /// Reviewed: its gold layer is settled.
+    Reviewed,
+}
+
+impl ReviewStatus {
+    /// The name used in files and the database.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Unreviewed => "unreviewed",
+            Self::InReview => "in_review",
+            Self::Reviewed => "reviewed",
+        }
+    }
+
+    /// Parses [`ReviewStatus::as_str`]'s names.
+    pub fn parse(s: &str) -> Option<Self> {
+        [Self::Unreviewed, Self::InReview, Self::Reviewed]
+            .into_iter()
+            .find(|r| r.as_str() == s)
+    }
+}
+
 /// A document at its current revision.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct Document {
@@ -292,6 +323,8 @@ pub struct DocumentSummary {
     pub chars: usize,
     /// Number of spans over all layers.
     pub spans: usize,
+    /// Review status.
+    pub review: ReviewStatus,
 }
 
 /// A document with all its spans and relations.
@@ -449,6 +482,8 @@ pub enum OpKind {
     Snapshot,
     /// The label schema changed.
     SetSchema,
+    /// A reviewer set a document's review status.
+    SetReview,
     /// A person joined the project (or changed role).
     AddAuthor,
     /// An earlier operation was undone.
@@ -471,6 +506,7 @@ impl OpKind {
             Self::Reanchor => "reanchor",
             Self::Snapshot => "snapshot",
             Self::SetSchema => "set_schema",
+            Self::SetReview => "set_review",
             Self::AddAuthor => "add_author",
             Self::Undo => "undo",
             Self::Redo => "redo",
@@ -490,6 +526,7 @@ impl OpKind {
             Self::Reanchor,
             Self::Snapshot,
             Self::SetSchema,
+            Self::SetReview,
             Self::AddAuthor,
             Self::Undo,
             Self::Redo,

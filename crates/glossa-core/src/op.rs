@@ -8,7 +8,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::{AnchorState, Attrs, DocStatus, OpKind, Role};
+use crate::model::{AnchorState, Attrs, DocStatus, OpKind, ReviewStatus, Role};
 use crate::schema::Schema;
 
 /// The total order of operations: Lamport clock, then author uid, then the replica and its
@@ -210,4 +210,11 @@ pub enum Change {
     },
     /// The label schema.
     Schema(Schema),
+    /// A document's review status.
+    Review {
+        /// Document id.
+        doc_id: String,
+        /// Review status.
+        status: ReviewStatus,
+    },
 }

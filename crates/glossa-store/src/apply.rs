@@ -244,6 +244,12 @@ impl<'t, 'c> Applier<'t, 'c> {
                     .execute(params![doc, author, status.as_str(), time])?;
             }
             Change::Schema(schema) => crate::labels::write_schema(self.tx, schema)?,
+            Change::Review { doc_id, status } => {
+                let doc = self.need_doc(doc_id)?;
+                self.tx
+                    .prepare_cached("UPDATE documents SET review = ?2 WHERE id = ?1")?
+                    .execute(params![doc, status.as_str()])?;
+            }
         }
         Ok(())
     }
@@ -391,9 +397,9 @@ pub(crate) const PENDING: &str = "\"pending\"";
 /// Document `doc`'s whole state as changes that make it: the document with its revisions
 /// (texts by hash), its spans, relations and statuses.
 pub(crate) fn document_changes(conn: &rusqlite::Connection, doc: i64) -> FResult<Vec<Change>> {
-    let (doc_id, meta, status): (String, String, String) = conn
-        .prepare_cached("SELECT doc_id, meta, status FROM documents WHERE id = ?1")?
-        .query_row([doc], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+    let (doc_id, meta, status, review): (String, String, String, String) = conn
+        .prepare_cached("SELECT doc_id, meta, status, review FROM documents WHERE id = ?1")?
+        .query_row([doc], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
     let meta: serde_json::Map<String, serde_json::Value> =
         serde_json::from_str(&meta).map_err(|e| Fail::corrupt("documents.meta", e))?;
     let status = glossa_core::DocStatus::parse(&status)
@@ -461,6 +467,14 @@ pub(crate) fn document_changes(conn: &rusqlite::Connection, doc: i64) -> FResult
             author: r.get(4)?,
             created: r.get(5)?,
         }));
+    }
+    let review = glossa_core::ReviewStatus::parse(&review)
+        .ok_or_else(|| Fail::corrupt("documents.review", format!("unknown status {review:?}")))?;
+    if review != glossa_core::ReviewStatus::Unreviewed {
+        changes.push(Change::Review {
+            doc_id: doc_id.clone(),
+            status: review,
+        });
     }
     let mut stmt = conn.prepare_cached(
         "SELECT a.uid, p.status FROM doc_status p JOIN authors a ON a.id = p.author

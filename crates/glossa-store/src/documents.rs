@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use glossa_core::{
     AnnotatedDocument, Author, DocStatus, Document, DocumentSummary, DocumentView, MarkedDocument,
-    Relation, RelationRecord, Revision, Role, Span, SpanId, SpanMarks, SpanRecord,
+    Relation, RelationRecord, ReviewStatus, Revision, Role, Span, SpanId, SpanMarks, SpanRecord,
 };
 use rusqlite::{Connection, OptionalExtension};
 
@@ -114,7 +114,8 @@ impl Store {
                 "SELECT d.doc_id, d.title, d.status, d.revision, d.chars,
                         (SELECT count(*) FROM spans s WHERE s.doc = d.id AND s.revision = d.revision),
                         (SELECT group_concat(p.status) FROM doc_status p
-                         WHERE p.doc = d.id AND (?1 IS NULL OR p.author = (SELECT id FROM authors WHERE name = ?1)))
+                         WHERE p.doc = d.id AND (?1 IS NULL OR p.author = (SELECT id FROM authors WHERE name = ?1))),
+                        d.review
                  FROM documents d ORDER BY d.id",
             )?;
             let mut rows = stmt.query([person])?;
@@ -134,6 +135,12 @@ impl Store {
                     revision: r.get(3)?,
                     chars: r.get(4)?,
                     spans: r.get(5)?,
+                    review: {
+                        let review: String = r.get(7)?;
+                        ReviewStatus::parse(&review).ok_or_else(|| {
+                            Fail::corrupt("documents.review", format!("unknown status {review:?}"))
+                        })?
+                    },
                 });
             }
             Ok(out)

@@ -230,6 +230,43 @@ impl Store {
         })
     }
 
+    /// Sets document `doc_id`'s review status, recorded as `author`'s `set_review` operation
+    /// (the caller has checked that they are a reviewer).
+    pub fn set_review(
+        &mut self,
+        author: &str,
+        doc_id: &str,
+        status: glossa_core::ReviewStatus,
+    ) -> Result<(), StoreError> {
+        self.write(|tx, now| {
+            let (doc, _) = rows::document_key(tx, doc_id)?;
+            apply::materialize(tx, doc)?;
+            let change = glossa_core::op::Change::Review {
+                doc_id: doc_id.to_string(),
+                status,
+            };
+            apply::Applier::new(tx).apply(now, &change)?;
+            let author = rows::author_id(tx, author, now)?;
+            let changes = serde_json::to_string(&[change])
+                .map_err(|e| Fail::corrupt("operations.changes", e))?;
+            edits::append_operation(
+                tx,
+                &edits::NewOperation {
+                    author,
+                    time: now,
+                    kind: glossa_core::OpKind::SetReview.as_str(),
+                    doc: Some(doc),
+                    before: None,
+                    after: None,
+                    state: "record",
+                    ref_op: None,
+                    changes: Some(changes),
+                },
+            )?;
+            Ok(())
+        })
+    }
+
     /// Labels and relation types in use, with how many spans or relations use each.
     pub fn labels_in_use(&self) -> Result<Vec<(String, u64)>, StoreError> {
         labels::in_use(&self.conn).map_err(|f| f.at(&self.path))

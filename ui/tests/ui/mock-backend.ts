@@ -98,7 +98,7 @@ mockIPC((cmd, payload) => {
     case "list_documents":
       return docs.map((d) => {
         const n = spans.filter((s) => s.doc_id === d.id).length;
-        return { id: d.id, title: d.id, status: d.status === "todo" && n ? "in_progress" : d.status, revision: 1, chars: cps(d.text).length, spans: n };
+        return { id: d.id, title: d.id, status: d.status === "todo" && n ? "in_progress" : d.status, revision: 1, chars: cps(d.text).length, spans: n, review: "unreviewed" };
       });
     case "open_document":
       return view(String(args.docId)) ?? fail("not_found", `document "${String(args.docId)}" not found`);

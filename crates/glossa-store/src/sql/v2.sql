@@ -23,6 +23,10 @@ CREATE UNIQUE INDEX relations_by_gid ON relations (gid);
 -- Revisions: identified across copies by the SHA-256 of their text.
 ALTER TABLE revisions ADD COLUMN hash TEXT;
 
+-- A document's review status (a reviewer's, for the whole document).
+ALTER TABLE documents ADD COLUMN review TEXT NOT NULL DEFAULT 'unreviewed'
+    CHECK (review IN ('unreviewed', 'in_review', 'reviewed'));
+
 -- Status per (document, annotator). `documents.status` stays the status a file brought in.
 CREATE TABLE doc_status (
     doc     INTEGER NOT NULL REFERENCES documents (id) ON DELETE CASCADE,
