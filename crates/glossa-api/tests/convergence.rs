@@ -310,3 +310,69 @@ fn concurrent_schema_changes_settle_on_the_same_schema() {
     drop(a);
     assert_eq!(Project::open(&path_a).unwrap().schema(), b.schema());
 }
+
+#[test]
+fn an_empty_project_replays_imports_and_the_edits_beside_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut origin = origin(dir.path());
+    origin.set_author_role("alice", Role::Reviewer).unwrap();
+    // A span made beside the imported ones (the import's changes are still read from its
+    // rows), then a relabel of an imported one (they are written out first), then another.
+    let add = |p: &mut Project, start: usize, end: usize| {
+        p.add_span(
+            "alice",
+            &AddSpan {
+                doc_id: "doc".into(),
+                revision: 1,
+                start,
+                end,
+                label: "GPE".into(),
+                layer: None,
+                attrs: Default::default(),
+                note: None,
+            },
+        )
+        .unwrap()
+    };
+    add(&mut origin, 34, 43);
+    let before = origin.operations_since(&BTreeMap::new()).unwrap();
+    let import = before
+        .iter()
+        .find(|o| o.kind == glossa_api::core::OpKind::Import)
+        .unwrap();
+    let spans_in_import = import
+        .changes
+        .iter()
+        .filter(|c| matches!(c, glossa_api::core::op::Change::Span(_)))
+        .count();
+    assert_eq!(
+        spans_in_import, 2,
+        "the import's changes hold only its own spans"
+    );
+    let g1 = origin
+        .document("doc")
+        .unwrap()
+        .spans
+        .iter()
+        .find(|s| s.uid == "g1")
+        .unwrap()
+        .id;
+    origin
+        .update_span(
+            "alice",
+            g1,
+            1,
+            &SpanPatch {
+                label: Some("ORG".into()),
+                ..SpanPatch::default()
+            },
+        )
+        .unwrap();
+    add(&mut origin, 47, 53);
+    let mut empty = Project::create(&dir.path().join("empty.glossa"), "x", None).unwrap();
+    empty
+        .apply(&origin.operations_since(&BTreeMap::new()).unwrap())
+        .unwrap();
+    assert_eq!(export(&empty), export(&origin));
+    assert_eq!(empty.document("doc").unwrap().spans.len(), 4);
+}

@@ -389,14 +389,31 @@ impl<'t, 'c> Applier<'t, 'c> {
     }
 }
 
-/// The `changes` of an import's operation whose document nobody has touched since: the
-/// document's rows still are what the import wrote, so its changes are read from them when
-/// first needed ([`materialize`]) instead of being written twice during a bulk import.
+/// The `changes` of an import's operation whose rows nobody has changed since: they still are
+/// what the import wrote (its `after` column says which, [`Imported`]), so its changes are read
+/// from them when first needed ([`materialize`]) instead of being written twice during a bulk
+/// import. New spans and relations beside them change nothing of that.
 pub(crate) const PENDING: &str = "\"pending\"";
 
-/// Document `doc`'s whole state as changes that make it: the document with its revisions
-/// (texts by hash), its spans, relations and statuses.
-pub(crate) fn document_changes(conn: &rusqlite::Connection, doc: i64) -> FResult<Vec<Change>> {
+/// The rows an import wrote for a new document: its first revision, and its spans and
+/// relations up to these row ids (later rows of the document are other operations').
+#[derive(Debug, Clone, Copy, serde::Serialize, serde::Deserialize)]
+pub(crate) struct Imported {
+    pub spans_upto: i64,
+    pub relations_upto: i64,
+}
+
+/// Document `doc`'s state as changes that make it: the document with its revisions (texts by
+/// hash), its spans, relations, statuses and review status — or, with `imported`, only what
+/// its import wrote.
+pub(crate) fn document_changes(
+    conn: &rusqlite::Connection,
+    doc: i64,
+    imported: Option<Imported>,
+) -> FResult<Vec<Change>> {
+    let whole = imported.is_none();
+    let (spans_upto, relations_upto) =
+        imported.map_or((i64::MAX, i64::MAX), |i| (i.spans_upto, i.relations_upto));
     let (doc_id, meta, status, review): (String, String, String, String) = conn
         .prepare_cached("SELECT doc_id, meta, status, review FROM documents WHERE id = ?1")?
         .query_row([doc], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
@@ -409,7 +426,11 @@ pub(crate) fn document_changes(conn: &rusqlite::Connection, doc: i64) -> FResult
         .prepare_cached("SELECT hash FROM revisions WHERE doc = ?1 ORDER BY number")?
         .query_map([doc], |r| r.get(0))?
         .collect::<Result<_, _>>()?;
-    for (i, hash) in hashes.into_iter().enumerate() {
+    for (i, hash) in hashes
+        .into_iter()
+        .enumerate()
+        .take(if whole { usize::MAX } else { 1 })
+    {
         changes.push(if i == 0 {
             Change::Document {
                 doc_id: doc_id.clone(),
@@ -430,9 +451,9 @@ pub(crate) fn document_changes(conn: &rusqlite::Connection, doc: i64) -> FResult
         "SELECT s.gid, s.uid, r.hash, s.start, s.\"end\", s.label, s.layer, s.attrs, s.note,
                 a.uid, s.anchor, s.confidence, s.created
          FROM spans s JOIN revisions r ON r.doc = s.doc AND r.number = s.revision
-         JOIN authors a ON a.id = s.author WHERE s.doc = ?1 ORDER BY s.id",
+         JOIN authors a ON a.id = s.author WHERE s.doc = ?1 AND s.id <= ?2 ORDER BY s.id",
     )?;
-    let mut rows = stmt.query([doc])?;
+    let mut rows = stmt.query(params![doc, spans_upto])?;
     while let Some(r) = rows.next()? {
         changes.push(Change::Span(SpanState {
             gid: r.get(0)?,
@@ -454,9 +475,9 @@ pub(crate) fn document_changes(conn: &rusqlite::Connection, doc: i64) -> FResult
     let mut stmt = conn.prepare_cached(
         "SELECT r.gid, f.gid, t.gid, r.label, a.uid, r.created FROM relations r
          JOIN spans f ON f.id = r.from_span JOIN spans t ON t.id = r.to_span
-         JOIN authors a ON a.id = r.author WHERE r.doc = ?1 ORDER BY r.id",
+         JOIN authors a ON a.id = r.author WHERE r.doc = ?1 AND r.id <= ?2 ORDER BY r.id",
     )?;
-    let mut rows = stmt.query([doc])?;
+    let mut rows = stmt.query(params![doc, relations_upto])?;
     while let Some(r) = rows.next()? {
         changes.push(Change::Relation(RelationState {
             gid: r.get(0)?,
@@ -470,6 +491,9 @@ pub(crate) fn document_changes(conn: &rusqlite::Connection, doc: i64) -> FResult
     }
     let review = glossa_core::ReviewStatus::parse(&review)
         .ok_or_else(|| Fail::corrupt("documents.review", format!("unknown status {review:?}")))?;
+    if !whole {
+        return Ok(changes);
+    }
     if review != glossa_core::ReviewStatus::Unreviewed {
         changes.push(Change::Review {
             doc_id: doc_id.clone(),
@@ -497,17 +521,26 @@ pub(crate) fn document_changes(conn: &rusqlite::Connection, doc: i64) -> FResult
 /// Writes out the changes of document `doc`'s pending import operation (see [`PENDING`]),
 /// before anything changes its rows.
 pub(crate) fn materialize(tx: &Transaction<'_>, doc: i64) -> FResult<()> {
-    let pending: Option<i64> = tx
-        .prepare_cached("SELECT id FROM operations WHERE doc = ?1 AND changes = '\"pending\"'")?
-        .query_row([doc], |r| r.get(0))
+    let pending: Option<(i64, Option<String>)> = tx
+        .prepare_cached(
+            "SELECT id, after FROM operations WHERE doc = ?1 AND changes = '\"pending\"'",
+        )?
+        .query_row([doc], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?;
-    if let Some(op) = pending {
-        let changes = serde_json::to_string(&document_changes(tx, doc)?)
+    if let Some((op, after)) = pending {
+        let changes = serde_json::to_string(&document_changes(tx, doc, imported(after)?)?)
             .map_err(|e| Fail::corrupt("operations.changes", e))?;
         tx.prepare_cached("UPDATE operations SET changes = ?2 WHERE id = ?1")?
             .execute(params![op, changes])?;
     }
     Ok(())
+}
+
+/// The rows a pending import wrote, from its operation's `after` column.
+fn imported(after: Option<String>) -> FResult<Option<Imported>> {
+    after
+        .map(|a| serde_json::from_str(&a).map_err(|e| Fail::corrupt("operations.after", e)))
+        .transpose()
 }
 
 /// What [`Store::apply`] did.
@@ -594,7 +627,7 @@ fn op_from_row(conn: &rusqlite::Connection, r: &rusqlite::Row<'_>) -> FResult<Op
     let changes: String = r.get(7)?;
     let changes = if changes == PENDING {
         let doc: i64 = r.get(10)?;
-        serde_json::to_string(&document_changes(conn, doc)?)
+        serde_json::to_string(&document_changes(conn, doc, imported(r.get(11)?)?)?)
             .map_err(|e| Fail::corrupt("operations.changes", e))?
     } else {
         changes
@@ -620,7 +653,7 @@ fn op_from_row(conn: &rusqlite::Connection, r: &rusqlite::Row<'_>) -> FResult<Op
 
 const OP_COLUMNS: &str =
     "o.lamport, a.uid, o.replica, o.seq, o.time, o.kind, d.doc_id, o.changes, \
-    r.replica, r.seq, o.doc";
+    r.replica, r.seq, o.doc, o.after";
 const OP_FROM: &str = "operations o JOIN authors a ON a.id = o.author \
     LEFT JOIN documents d ON d.id = o.doc LEFT JOIN operations r ON r.id = o.ref_op";
 

@@ -344,7 +344,11 @@ fn transition(
     to: &Snapshot,
     now: i64,
 ) -> FResult<Vec<Change>> {
-    crate::apply::materialize(tx, doc)?;
+    // Rows an import wrote are about to change: its changes are written out first. Creating
+    // spans or relations beside them, or a status, leaves them as they were.
+    if !from.spans.is_empty() || !from.relations.is_empty() {
+        crate::apply::materialize(tx, doc)?;
+    }
     let changed = |what: String| {
         Fail::conflict(
             what.clone(),

@@ -270,6 +270,16 @@ impl ImportBatch<'_> {
         inserted?;
         let importer = self.importer.clone();
         let author = self.author(&importer)?;
+        let imported = crate::apply::Imported {
+            spans_upto: self
+                .tx
+                .prepare_cached("SELECT coalesce(max(id), 0) FROM spans WHERE doc = ?1")?
+                .query_row([rowid], |r| r.get(0))?,
+            relations_upto: self
+                .tx
+                .prepare_cached("SELECT coalesce(max(id), 0) FROM relations WHERE doc = ?1")?
+                .query_row([rowid], |r| r.get(0))?,
+        };
         self.log.append(
             &self.tx,
             &NewOperation {
@@ -278,7 +288,10 @@ impl ImportBatch<'_> {
                 kind: OpKind::Import.as_str(),
                 doc: Some(rowid),
                 before: None,
-                after: None,
+                after: Some(
+                    serde_json::to_string(&imported)
+                        .map_err(|e| Fail::corrupt("operations.after", e))?,
+                ),
                 state: "record",
                 ref_op: None,
                 changes: Some(crate::apply::PENDING.to_string()),

@@ -237,7 +237,7 @@ fn record_baseline(tx: &Transaction<'_>, replica: &str) -> HookResult {
         .query_map([], |r| r.get(0))?
         .collect::<Result<_, _>>()?;
     for doc in docs {
-        let changes = crate::apply::document_changes(tx, doc)
+        let changes = crate::apply::document_changes(tx, doc, None)
             .map_err(|f| HookError::Hook(f.kind.to_string()))?;
         let changes: Vec<Value> = changes
             .iter()
