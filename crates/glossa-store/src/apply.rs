@@ -45,6 +45,12 @@ impl<'t, 'c> Applier<'t, 'c> {
         }
     }
 
+    /// Tells the applier the rows of a document and an author the caller has at hand.
+    pub(crate) fn knows(&mut self, doc_id: &str, doc: i64, author_uid: &str, author: i64) {
+        self.docs.insert(doc_id.to_string(), doc);
+        self.authors.insert(author_uid.to_string(), author);
+    }
+
     /// The row of the author with global id `uid` (an author not yet known is added under
     /// their id, until their `Author` change names them).
     pub(crate) fn author_row(&mut self, uid: &str, time: i64) -> FResult<i64> {

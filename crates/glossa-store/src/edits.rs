@@ -386,6 +386,7 @@ fn transition(
         .query_row([doc, author], |r| Ok((r.get(0)?, r.get(1)?)))?;
     let changes = changes_between(from, to, &doc_id, &author_uid);
     let mut applier = Applier::new(tx);
+    applier.knows(&doc_id, doc, &author_uid, author);
     for c in &changes {
         applier.apply(now, c)?;
     }

@@ -76,6 +76,8 @@ pub struct ImportBatch<'s> {
     lazy: bool,
     /// Where the log stands, for the batch's operations.
     log: LogCursor,
+    /// The newest span and relation row ids the batch has written.
+    last_rows: (i64, i64),
     /// The note that tells other programs who holds the project (see [`ImportBatch::announce`]).
     busy_note: Option<BusyNote>,
 }
@@ -119,6 +121,7 @@ impl Store {
             changes: Vec::new(),
             lazy: false,
             log,
+            last_rows: (0, 0),
             busy_note: None,
         })
     }
@@ -270,15 +273,10 @@ impl ImportBatch<'_> {
         inserted?;
         let importer = self.importer.clone();
         let author = self.author(&importer)?;
+        // Row ids only grow (AUTOINCREMENT), so the newest of each, now, bound this import's.
         let imported = crate::apply::Imported {
-            spans_upto: self
-                .tx
-                .prepare_cached("SELECT coalesce(max(id), 0) FROM spans WHERE doc = ?1")?
-                .query_row([rowid], |r| r.get(0))?,
-            relations_upto: self
-                .tx
-                .prepare_cached("SELECT coalesce(max(id), 0) FROM relations WHERE doc = ?1")?
-                .query_row([rowid], |r| r.get(0))?,
+            spans_upto: self.last_rows.0,
+            relations_upto: self.last_rows.1,
         };
         self.log.append(
             &self.tx,
@@ -377,7 +375,8 @@ impl ImportBatch<'_> {
             }
             insert.raw_execute()?;
             // One statement's rows take consecutive ids, ending at the last insert's.
-            let first = self.tx.last_insert_rowid() - chunk.len() as i64 + 1;
+            self.last_rows.0 = self.tx.last_insert_rowid();
+            let first = self.last_rows.0 - chunk.len() as i64 + 1;
             for ((j, &i), gid) in chunk.iter().enumerate().zip(gids.drain(..)) {
                 if let Some(uid) = doc.spans[i].uid.as_deref() {
                     ids.insert(uid.to_string(), (first + j as i64, gid));
@@ -411,6 +410,9 @@ impl ImportBatch<'_> {
                 .execute(params![
                     rowid, from.0, to.0, rel.label, author, self.now, gid
                 ])?;
+            if added > 0 {
+                self.last_rows.1 = self.tx.last_insert_rowid();
+            }
             if added > 0 && !self.lazy {
                 self.changes.push(Change::Relation(RelationState {
                     gid,
