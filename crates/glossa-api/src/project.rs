@@ -127,6 +127,11 @@ impl Project {
         Ok(view)
     }
 
+    /// A document's orphaned spans (their words are gone from its current text), to re-check.
+    pub fn orphaned_spans(&self, doc_id: &str) -> ApiResult<Vec<glossa_core::Span>> {
+        Ok(self.store.orphaned_spans(doc_id)?)
+    }
+
     /// One document as the annotate screen opens it: text, span marks and relations. The
     /// project keeps the text for the span edits that follow.
     pub fn marked_document(&mut self, doc_id: &str) -> ApiResult<glossa_core::MarkedDocument> {

@@ -299,8 +299,10 @@ fn run(cli: Cli) -> Result<()> {
             doc_id,
             json,
         } => {
-            let view = open(&project)?.document(&doc_id)?;
-            print::show(&mut stdout, &view, json)?;
+            let p = open(&project)?;
+            let view = p.document(&doc_id)?;
+            let orphans = p.orphaned_spans(&doc_id)?;
+            print::show(&mut stdout, &view, &orphans, json)?;
         }
         Command::Log {
             project,

@@ -3,7 +3,9 @@
 use std::io::{self, Write};
 use std::path::Path;
 
-use glossa_api::core::{AnchorState, Author, DocumentSummary, DocumentView, Operation, Schema};
+use glossa_api::core::{
+    AnchorState, Author, DocumentSummary, DocumentView, Operation, Schema, Span,
+};
 use glossa_api::{ExportReport, ImportProgress, ImportReport, Project, Stats, UndoOutcome};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
@@ -196,9 +198,19 @@ fn quoted(text: &str) -> String {
 }
 
 /// `show`.
-pub fn show(out: &mut impl Write, v: &DocumentView, as_json: bool) -> anyhow::Result<()> {
+pub fn show(
+    out: &mut impl Write,
+    v: &DocumentView,
+    orphans: &[Span],
+    as_json: bool,
+) -> anyhow::Result<()> {
     if as_json {
-        return json(out, v);
+        if orphans.is_empty() {
+            return json(out, v);
+        }
+        let mut value = serde_json::to_value(v)?;
+        value["orphaned_spans"] = serde_json::to_value(orphans)?;
+        return json(out, &value);
     }
     let d = &v.document;
     writeln!(
@@ -247,12 +259,39 @@ pub fn show(out: &mut impl Write, v: &DocumentView, as_json: bool) -> anyhow::Re
         let uid = |id| {
             v.spans
                 .iter()
+                .chain(orphans)
                 .find(|s| s.id == id)
                 .map(|s| s.uid.as_str())
                 .unwrap_or("?")
         };
+        let orphaned = |id| orphans.iter().any(|s| s.id == id);
         for r in &v.relations {
-            writeln!(out, "  {} -{}-> {}", uid(r.from), r.label, uid(r.to))?;
+            write!(out, "  {} -{}-> {}", uid(r.from), r.label, uid(r.to))?;
+            if orphaned(r.from) || orphaned(r.to) {
+                write!(out, "  [an end is orphaned: to re-check]")?;
+            }
+            writeln!(out)?;
+        }
+    }
+    if !orphans.is_empty() {
+        writeln!(
+            out,
+            "{} (their words are gone from the current text; to re-check):",
+            plural(orphans.len() as u64, "orphaned span", "orphaned spans")
+        )?;
+        for s in orphans {
+            writeln!(
+                out,
+                "  {:<5} {:>6}..{:<6} {:<9} {}  [{}, by {}, on revision {}]",
+                s.uid,
+                s.start,
+                s.end,
+                s.label,
+                quoted(&s.text),
+                s.layer,
+                s.author,
+                s.revision
+            )?;
         }
     }
     Ok(())

@@ -587,3 +587,47 @@ fn rusqlite_free_version_bump(path: &Path) -> bool {
     bytes[60..64].copy_from_slice(&99u32.to_be_bytes());
     std::fs::write(path, bytes).is_ok()
 }
+
+#[test]
+fn show_lists_orphaned_spans_and_flags_their_relations() {
+    let env = Env::new();
+    env.project();
+    let text = "Putin said the talks went well. Kim Jong Un agreed with him.";
+    env.write(
+        "d.jsonl",
+        format!(
+            "{}\n",
+            serde_json::json!({"id": "d", "text": text, "spans": [
+                {"id": "c", "start": 0, "end": 31, "label": "CLAIM"},
+                {"id": "k", "start": 32, "end": 43, "label": "PERSON"}
+            ], "relations": [{"from": "c", "to": "k", "label": "ATTRIBUTED_TO"}]})
+        ),
+    );
+    env.ok(&["import", "p.glossa", "d.jsonl"]);
+    env.write(
+        "d.txt",
+        "Putin said the talks went well. Nobody else spoke.",
+    );
+    let out = env.ok(&["import", "p.glossa", "d.txt", "--update"]);
+    assert!(
+        out.contains("(1 re-anchored, 0 fuzzy, 1 orphaned)"),
+        "{out}"
+    );
+    assert!(out.contains("1 span to re-check"), "{out}");
+    let shown = env.ok(&["show", "p.glossa", "d"]);
+    assert!(
+        shown.contains("c -ATTRIBUTED_TO-> k  [an end is orphaned: to re-check]"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("1 orphaned span (their words are gone"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("\"Kim Jong Un\"  [gold, by import, on revision 1]"),
+        "{shown}"
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&env.ok(&["show", "p.glossa", "d", "--json"])).unwrap();
+    assert_eq!(json["orphaned_spans"][0]["anchor"], "orphaned");
+}

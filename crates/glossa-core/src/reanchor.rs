@@ -416,8 +416,13 @@ impl Reanchor {
             let reach = self.reach(s, start, end);
             let room = start.max(n_old - end);
             let anchored = reach >= MIN_CARRIED_RUN.min(room);
+            // A long span's own words are evidence too: up to a context's worth of them count
+            // as carried context (a sentence still standing where it was, though what follows
+            // it was rewritten; a lone word is no such evidence).
+            let own = (end - start).min(QUOTE_CONTEXT);
+            let evidence = (carried + own) as f64;
             if available == 0
-                || (anchored && carried as f64 >= MIN_CARRIED_CONTEXT * available as f64)
+                || (anchored && evidence >= MIN_CARRIED_CONTEXT * (available + own) as f64)
             {
                 // The same words with context as good in inserted text (a duplicated
                 // passage the diff may have aligned either way) make it a guess.

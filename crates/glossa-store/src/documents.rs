@@ -197,6 +197,26 @@ impl Store {
         run().map_err(|f| f.at(&self.path))
     }
 
+    /// Document `doc_id`'s orphaned spans: those whose words a newer revision lost, left on
+    /// the revision they were made on (ordered by revision, start, end).
+    pub fn orphaned_spans(&self, doc_id: &str) -> Result<Vec<Span>, StoreError> {
+        let run = || -> FResult<Vec<Span>> {
+            let (doc, revision) = document_key(&self.conn, doc_id)?;
+            let sql = format!(
+                "SELECT {SPAN_COLUMNS} FROM {SPAN_FROM}
+                 WHERE s.doc = ?1 AND s.revision < ?2 ORDER BY s.revision, s.start, s.\"end\", s.id"
+            );
+            let mut stmt = self.conn.prepare_cached(&sql)?;
+            let mut rows = stmt.query(rusqlite::params![doc, revision])?;
+            let mut spans = Vec::new();
+            while let Some(r) = rows.next()? {
+                spans.push(span_from_row(r)?);
+            }
+            Ok(spans)
+        };
+        run().map_err(|f| f.at(&self.path))
+    }
+
     /// Document `doc_id` with its current spans as marks (ordered by start, end, id) and their
     /// relations: the annotate screen's view, read without the spans' other columns.
     pub fn marked_document(&self, doc_id: &str) -> Result<MarkedDocument, StoreError> {
