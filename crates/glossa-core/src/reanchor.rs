@@ -32,6 +32,11 @@ const MIN_CARRIED_CONTEXT: f64 = 0.5;
 /// The shortest unchanged stretch that counts as carrying context along.
 const MIN_CARRIED_RUN: usize = 8;
 
+/// How far a span's unchanged surroundings must reach into its context (on one side) for an
+/// exact placement: some three words, as two unrelated texts share one or two words in a row
+/// by chance (the re-anchoring benchmark's rewrites did, at 8).
+const MIN_REACH: usize = 16;
+
 /// Code points of agreeing context (both sides together, of at most 64) a quote match needs to
 /// count as `moved`; fewer (but at least [`MIN_FUZZY_CONTEXT`]) make it `fuzzy`. Half the
 /// context: some four words agreeing by chance is rare enough (the re-anchoring benchmark's
@@ -330,7 +335,7 @@ impl Reanchor {
         let mut left = start - s.old;
         let mut cur = s;
         let mut j = i;
-        while left < MIN_CARRIED_RUN {
+        while left < MIN_REACH {
             if cur.old == 0 && cur.new == 0 {
                 left = usize::MAX;
                 break;
@@ -351,7 +356,7 @@ impl Reanchor {
         let mut right = s.old + s.len - end;
         let mut cur = s;
         let mut j = i;
-        while right < MIN_CARRIED_RUN {
+        while right < MIN_REACH {
             if cur.old + cur.len == self.old.len() && cur.new + cur.len == self.new.len() {
                 right = usize::MAX;
                 break;
@@ -415,7 +420,7 @@ impl Reanchor {
             // unrelated texts share words, seldom words with their neighbours).
             let reach = self.reach(s, start, end);
             let room = start.max(n_old - end);
-            let anchored = reach >= MIN_CARRIED_RUN.min(room);
+            let anchored = reach >= MIN_REACH.min(room);
             // A long span's own words are evidence too: up to a context's worth of them count
             // as carried context (a sentence still standing where it was, though what follows
             // it was rewritten; a lone word is no such evidence).
