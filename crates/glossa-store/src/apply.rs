@@ -542,6 +542,38 @@ pub(crate) fn materialize(tx: &Transaction<'_>, doc: i64) -> FResult<()> {
     Ok(())
 }
 
+/// Applies one `change` made by `author` at `now` and records it as their operation of
+/// `kind` (of document row `doc`, when one): what a change that undo does not move
+/// (schema, review status) takes.
+pub(crate) fn apply_as(
+    tx: &Transaction<'_>,
+    now: i64,
+    author: &str,
+    kind: OpKind,
+    doc: Option<i64>,
+    change: Change,
+) -> FResult<()> {
+    Applier::new(tx).apply(now, &change)?;
+    let author = crate::rows::author_id(tx, author, now)?;
+    let changes =
+        serde_json::to_string(&[change]).map_err(|e| Fail::corrupt("operations.changes", e))?;
+    crate::edits::append_operation(
+        tx,
+        &crate::edits::NewOperation {
+            author,
+            time: now,
+            kind: kind.as_str(),
+            doc,
+            before: None,
+            after: None,
+            state: "record",
+            ref_op: None,
+            changes: Some(changes),
+        },
+    )?;
+    Ok(())
+}
+
 /// The rows a pending import wrote, from its operation's `after` column.
 fn imported(after: Option<String>) -> FResult<Option<Imported>> {
     after
@@ -570,15 +602,18 @@ fn newest_stamp(tx: &Transaction<'_>, doc: i64) -> FResult<Option<Stamp>> {
                                 WHERE doc = ?1 AND changes IS NOT NULL)
              ORDER BY a.uid DESC, o.replica DESC, o.seq DESC LIMIT 1",
         )?
-        .query_row([doc], |r| {
-            Ok(Stamp {
-                lamport: r.get(0)?,
-                author: r.get(1)?,
-                replica: r.get(2)?,
-                seq: r.get(3)?,
-            })
-        })
+        .query_row([doc], stamp_from_row)
         .optional()?)
+}
+
+/// A stamp selected as `lamport, author uid, replica, seq`.
+fn stamp_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Stamp> {
+    Ok(Stamp {
+        lamport: r.get(0)?,
+        author: r.get(1)?,
+        replica: r.get(2)?,
+        seq: r.get(3)?,
+    })
 }
 
 /// The stamp of the newest schema operation this copy has.
@@ -589,14 +624,7 @@ fn newest_schema_stamp(tx: &Transaction<'_>) -> FResult<Option<Stamp>> {
              WHERE o.kind = 'set_schema'
              ORDER BY o.lamport DESC, a.uid DESC, o.replica DESC, o.seq DESC LIMIT 1",
         )?
-        .query_row([], |r| {
-            Ok(Stamp {
-                lamport: r.get(0)?,
-                author: r.get(1)?,
-                replica: r.get(2)?,
-                seq: r.get(3)?,
-            })
-        })
+        .query_row([], stamp_from_row)
         .optional()?)
 }
 
@@ -641,12 +669,7 @@ fn op_from_row(conn: &rusqlite::Connection, r: &rusqlite::Row<'_>) -> FResult<Op
     let refers: Option<String> = r.get(8)?;
     let refers_seq: Option<u64> = r.get(9)?;
     Ok(Op {
-        stamp: Stamp {
-            lamport: r.get(0)?,
-            author: r.get(1)?,
-            replica: r.get(2)?,
-            seq: r.get(3)?,
-        },
+        stamp: stamp_from_row(r)?,
         time: r.get(4)?,
         kind: OpKind::parse(&kind)
             .ok_or_else(|| Fail::corrupt("operations.kind", format!("unknown kind {kind:?}")))?,

@@ -208,25 +208,14 @@ impl Store {
     pub fn set_schema(&mut self, author: &str, schema: &Schema) -> Result<(), StoreError> {
         self.write(|tx, now| {
             let change = glossa_core::op::Change::Schema(schema.clone());
-            apply::Applier::new(tx).apply(now, &change)?;
-            let author = rows::author_id(tx, author, now)?;
-            let changes = serde_json::to_string(&[change])
-                .map_err(|e| Fail::corrupt("operations.changes", e))?;
-            edits::append_operation(
+            apply::apply_as(
                 tx,
-                &edits::NewOperation {
-                    author,
-                    time: now,
-                    kind: glossa_core::OpKind::SetSchema.as_str(),
-                    doc: None,
-                    before: None,
-                    after: None,
-                    state: "record",
-                    ref_op: None,
-                    changes: Some(changes),
-                },
-            )?;
-            Ok(())
+                now,
+                author,
+                glossa_core::OpKind::SetSchema,
+                None,
+                change,
+            )
         })
     }
 
@@ -240,30 +229,18 @@ impl Store {
     ) -> Result<(), StoreError> {
         self.write(|tx, now| {
             let (doc, _) = rows::document_key(tx, doc_id)?;
-            apply::materialize(tx, doc)?;
             let change = glossa_core::op::Change::Review {
                 doc_id: doc_id.to_string(),
                 status,
             };
-            apply::Applier::new(tx).apply(now, &change)?;
-            let author = rows::author_id(tx, author, now)?;
-            let changes = serde_json::to_string(&[change])
-                .map_err(|e| Fail::corrupt("operations.changes", e))?;
-            edits::append_operation(
+            apply::apply_as(
                 tx,
-                &edits::NewOperation {
-                    author,
-                    time: now,
-                    kind: glossa_core::OpKind::SetReview.as_str(),
-                    doc: Some(doc),
-                    before: None,
-                    after: None,
-                    state: "record",
-                    ref_op: None,
-                    changes: Some(changes),
-                },
-            )?;
-            Ok(())
+                now,
+                author,
+                glossa_core::OpKind::SetReview,
+                Some(doc),
+                change,
+            )
         })
     }
 
