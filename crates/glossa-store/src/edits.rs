@@ -78,6 +78,46 @@ fn from_json(s: Option<String>, field: &str) -> FResult<Snapshot> {
     }
 }
 
+/// An operation's undo snapshots, as stored.
+fn snapshots(before: Option<String>, after: Option<String>) -> FResult<(Snapshot, Snapshot)> {
+    Ok((
+        from_json(before, "operations.before")?,
+        from_json(after, "operations.after")?,
+    ))
+}
+
+/// Marks operation `op` as `state` (undone, or applied again) and records the `kind` (undo or
+/// redo) operation that did it, with its changes.
+#[allow(clippy::too_many_arguments)]
+fn mark_and_record(
+    tx: &Transaction<'_>,
+    op: i64,
+    state: &str,
+    kind: &str,
+    author: i64,
+    doc: i64,
+    now: i64,
+    changes: &[Change],
+) -> FResult<()> {
+    tx.prepare_cached("UPDATE operations SET state = ?2 WHERE id = ?1")?
+        .execute(params![op, state])?;
+    append_operation(
+        tx,
+        &NewOperation {
+            author,
+            time: now,
+            kind,
+            doc: Some(doc),
+            before: None,
+            after: None,
+            state: "record",
+            ref_op: Some(op),
+            changes: Some(to_json(&changes, "operations.changes")?),
+        },
+    )?;
+    Ok(())
+}
+
 /// An operation row to append.
 pub(crate) struct NewOperation<'a> {
     pub author: i64,
@@ -766,27 +806,10 @@ impl Store {
                 let Some((op, before, after)) = row else {
                     return Ok(outcome);
                 };
-                let (before, after) = (
-                    from_json(before, "operations.before")?,
-                    from_json(after, "operations.after")?,
-                );
+                let (before, after) = snapshots(before, after)?;
                 match transition(tx, doc, author_row, &after, &before, now) {
                     Ok(changes) => {
-                        tx.execute("UPDATE operations SET state = 'undone' WHERE id = ?1", [op])?;
-                        append_operation(
-                            tx,
-                            &NewOperation {
-                                author: author_row,
-                                time: now,
-                                kind: "undo",
-                                doc: Some(doc),
-                                before: None,
-                                after: None,
-                                state: "record",
-                                ref_op: Some(op),
-                                changes: Some(to_json(&changes, "operations.changes")?),
-                            },
-                        )?;
+                        mark_and_record(tx, op, "undone", "undo", author_row, doc, now, &changes)?;
                         outcome.operation = Some(load_operation(tx, op)?);
                         return Ok(outcome);
                     }
@@ -832,29 +855,9 @@ impl Store {
             let Some((op, before, after)) = row else {
                 return Ok(None);
             };
-            let (before, after) = (
-                from_json(before, "operations.before")?,
-                from_json(after, "operations.after")?,
-            );
+            let (before, after) = snapshots(before, after)?;
             let changes = transition(tx, doc, author_row, &before, &after, now)?;
-            tx.execute(
-                "UPDATE operations SET state = 'applied' WHERE id = ?1",
-                [op],
-            )?;
-            append_operation(
-                tx,
-                &NewOperation {
-                    author: author_row,
-                    time: now,
-                    kind: "redo",
-                    doc: Some(doc),
-                    before: None,
-                    after: None,
-                    state: "record",
-                    ref_op: Some(op),
-                    changes: Some(to_json(&changes, "operations.changes")?),
-                },
-            )?;
+            mark_and_record(tx, op, "applied", "redo", author_row, doc, now, &changes)?;
             load_operation(tx, op).map(Some)
         })
     }
