@@ -9,13 +9,15 @@
 //!   exact and none misplaced; no scenario misplaces a span.
 //! - **Speed**: a 1 MB document with 10,000 spans, a few edits, re-anchored in the project
 //!   (`import --update`: new revision, re-anchoring, the system's operation), median of runs.
+//!
+//! With `GLOSSA_BENCH_DEBUG` set, each misplaced span is printed with its old and new text.
 
 use std::path::Path;
 use std::time::{Duration, Instant};
 
 use anyhow::Result;
 use glossa_core::reanchor::{settle, Settling};
-use glossa_core::{AnchorState, AnnotatedDocument, Reanchor};
+use glossa_core::{AnchorState, AnnotatedDocument, Placement, Reanchor};
 use serde::Serialize;
 
 use crate::{corpus, figure, Figure};
@@ -264,6 +266,25 @@ fn scenarios() -> Vec<(&'static str, bool, Scenario)> {
     ]
 }
 
+/// Re-anchors spans (start, end, label; one layer) of `old` onto `new` as the store does:
+/// the diff, each span's placement, then settling.
+fn place_all<'a>(
+    old: &str,
+    new: &str,
+    spans: impl Iterator<Item = (usize, usize, &'a str)>,
+) -> Vec<Placement> {
+    let diff = Reanchor::new(old, new);
+    let mut placed: Vec<Settling<'_>> = spans
+        .map(|(start, end, label)| Settling {
+            layer: "gold",
+            label,
+            placement: diff.place(start, end),
+        })
+        .collect();
+    settle(&[], &mut placed, true);
+    placed.into_iter().map(|s| s.placement).collect()
+}
+
 /// Runs every scenario over `docs` generated documents.
 fn run_scenarios(docs: usize) -> Vec<Outcome> {
     let mut outcomes = Vec::new();
@@ -283,19 +304,15 @@ fn run_scenarios(docs: usize) -> Vec<Outcome> {
                 continue;
             };
             made += 1;
-            let diff = Reanchor::new(&doc.text, &edited.text);
-            let mut placed: Vec<Settling<'_>> = edited
-                .spans
-                .iter()
-                .map(|t| Settling {
-                    layer: "gold",
-                    label: &t.label,
-                    placement: diff.place(t.start, t.end),
-                })
-                .collect();
-            settle(&[], &mut placed, true);
-            for (t, p) in edited.spans.iter().zip(&placed) {
-                let p = p.placement;
+            let placed = place_all(
+                &doc.text,
+                &edited.text,
+                edited
+                    .spans
+                    .iter()
+                    .map(|t| (t.start, t.end, t.label.as_str())),
+            );
+            for (t, &p) in edited.spans.iter().zip(&placed) {
                 o.spans += 1;
                 o.kept += u64::from(t.after.is_some());
                 let here = Some((p.start, p.end)) == t.after;
@@ -358,17 +375,11 @@ pub fn run(docs: usize, runs: usize, dir: &Path, machine: String) -> Result<Repo
     let mut core = Vec::new();
     for _ in 0..runs {
         let t = Instant::now();
-        let diff = Reanchor::new(&doc.text, &edited);
-        let mut placed: Vec<Settling<'_>> = doc
-            .spans
-            .iter()
-            .map(|s| Settling {
-                layer: "gold",
-                label: &s.label,
-                placement: diff.place(s.start, s.end),
-            })
-            .collect();
-        settle(&[], &mut placed, true);
+        place_all(
+            &doc.text,
+            &edited,
+            doc.spans.iter().map(|s| (s.start, s.end, s.label.as_str())),
+        );
         core.push(t.elapsed());
     }
     let mut update: Vec<Duration> = Vec::new();

@@ -259,6 +259,22 @@ fn record(
     )
 }
 
+/// Moves document `doc`'s rows from `before` to `after` ([`transition`]) and records it as
+/// author row `author`'s edit of `kind` ([`record`]): every edit's one path.
+fn edit(
+    tx: &Transaction<'_>,
+    doc: i64,
+    author: i64,
+    now: i64,
+    kind: OpKind,
+    before: &Snapshot,
+    after: &Snapshot,
+) -> FResult<()> {
+    let changes = transition(tx, doc, author, before, after, now)?;
+    record(tx, author, now, kind, doc, before, after, &changes)?;
+    Ok(())
+}
+
 /// Author `name`'s row id, if they exist.
 fn find_author(conn: &rusqlite::Connection, name: &str) -> FResult<Option<i64>> {
     Ok(conn
@@ -537,16 +553,14 @@ impl Store {
                 spans: vec![state],
                 ..Snapshot::default()
             };
-            let changes = transition(tx, doc, author_row, &Snapshot::default(), &after, now)?;
-            record(
+            edit(
                 tx,
+                doc,
                 author_row,
                 now,
                 OpKind::CreateSpan,
-                doc,
                 &Snapshot::default(),
                 &after,
-                &changes,
             )?;
             load_span_by_gid(tx, &gid)?.ok_or_else(|| Fail::not_found(format!("span {gid}")))
         })
@@ -574,16 +588,14 @@ impl Store {
                 spans: vec![wanted],
                 ..Snapshot::default()
             };
-            let changes = transition(tx, doc, author_row, &before, &after, now)?;
-            record(
+            edit(
                 tx,
+                doc,
                 author_row,
                 now,
                 OpKind::UpdateSpan,
-                doc,
                 &before,
                 &after,
-                &changes,
             )?;
             load_span(tx, span.id)?.ok_or_else(|| Fail::not_found(format!("span {}", span.id.0)))
         })
@@ -605,16 +617,14 @@ impl Store {
                 relations,
                 status: None,
             };
-            let changes = transition(tx, doc, author_row, &before, &Snapshot::default(), now)?;
-            record(
+            edit(
                 tx,
+                doc,
                 author_row,
                 now,
                 OpKind::DeleteSpan,
-                doc,
                 &before,
                 &Snapshot::default(),
-                &changes,
             )?;
             Ok(span)
         })
@@ -668,16 +678,14 @@ impl Store {
                 relations: vec![state],
                 ..Snapshot::default()
             };
-            let changes = transition(tx, doc, author_row, &Snapshot::default(), &after, now)?;
-            record(
+            edit(
                 tx,
+                doc,
                 author_row,
                 now,
                 OpKind::CreateRelation,
-                doc,
                 &Snapshot::default(),
                 &after,
-                &changes,
             )?;
             let id: i64 = tx.query_row("SELECT id FROM relations WHERE gid = ?1", [&gid], |r| {
                 r.get(0)
@@ -704,16 +712,14 @@ impl Store {
                 relations: vec![state],
                 ..Snapshot::default()
             };
-            let changes = transition(tx, doc, author_row, &before, &Snapshot::default(), now)?;
-            record(
+            edit(
                 tx,
+                doc,
                 author_row,
                 now,
                 OpKind::DeleteRelation,
-                doc,
                 &before,
                 &Snapshot::default(),
-                &changes,
             )?;
             Ok(rel)
         })
@@ -737,17 +743,7 @@ impl Store {
                 status: Some(status),
                 ..Snapshot::default()
             };
-            let changes = transition(tx, doc, author_row, &before, &after, now)?;
-            record(
-                tx,
-                author_row,
-                now,
-                OpKind::SetStatus,
-                doc,
-                &before,
-                &after,
-                &changes,
-            )?;
+            edit(tx, doc, author_row, now, OpKind::SetStatus, &before, &after)?;
             Ok(())
         })
     }
