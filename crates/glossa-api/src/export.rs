@@ -76,10 +76,10 @@ pub struct ExportReport {
     /// Documents written.
     #[ts(type = "number")]
     pub documents: u64,
-    /// Spans in the documents written (before the format's losses).
+    /// Spans written (the documents' spans less those the format left out).
     #[ts(type = "number")]
     pub spans: u64,
-    /// Relations in the documents written (before the format's losses).
+    /// Relations written (less those the format left out).
     #[ts(type = "number")]
     pub relations: u64,
     /// Files written (the main file first).
@@ -188,6 +188,9 @@ impl Project {
             })?;
         }
         w.finish(out, &mut report.fidelity)?;
+        // The documents' counts less what the format left out: what the file holds.
+        report.spans -= report.fidelity.spans_dropped().min(report.spans);
+        report.relations -= report.fidelity.relations_dropped().min(report.relations);
         out.main()
             .flush()
             .map_err(|e| ApiError::from(FormatError::from(e)))?;

@@ -457,3 +457,39 @@ fn skip_invalid_imports_the_good_records_of_a_dataset_and_lists_the_bad() {
         report.skipped
     );
 }
+
+/// The report counts the spans the file holds, not those chosen (issue 13: "13 reported, 11
+/// in the CoNLL file"): for CoNLL, the entity lines that begin a span (`B-`); for the native
+/// format, every span.
+#[test]
+fn the_export_report_counts_the_spans_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = project(dir.path(), "p.glossa");
+    let native = p
+        .export_to_path(&dir.path().join("all.jsonl"), &ExportOptions::default())
+        .unwrap();
+    let in_file: u64 = read_export(&dir.path().join("all.jsonl"))
+        .lines()
+        .map(|l| {
+            let d: serde_json::Value = serde_json::from_str(l).unwrap();
+            d["spans"].as_array().unwrap().len() as u64
+        })
+        .sum();
+    assert_eq!(native.spans, in_file);
+    let out = dir.path().join("p.conll");
+    let conll = p
+        .export_to_path(&out, &ExportOptions::new(Format::Conll))
+        .unwrap();
+    let begins = read_export(&out)
+        .lines()
+        .filter(|l| {
+            l.split_whitespace()
+                .last()
+                .is_some_and(|t| t.starts_with("B-"))
+        })
+        .count() as u64;
+    assert!(conll.fidelity.spans_dropped() > 0, "the samples overlap");
+    assert_eq!(conll.spans, begins);
+    assert_eq!(conll.spans + conll.fidelity.spans_dropped(), native.spans);
+    assert_eq!(conll.relations, 0, "CoNLL holds no relations");
+}

@@ -569,7 +569,7 @@ fn a_project_of_a_newer_glossa_is_named_as_such() {
     assert_eq!(out.code, 1);
     assert!(
         out.stderr
-            .contains("made by a newer Glossa (schema v99); this one reads up to v2"),
+            .contains("made by a newer Glossa (schema v99); this one reads up to v3"),
         "{}",
         out.stderr
     );

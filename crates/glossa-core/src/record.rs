@@ -74,6 +74,9 @@ pub struct CheckedDocument {
     doc: AnnotatedDocument,
     chars: usize,
     byte_ranges: Vec<(usize, usize)>,
+    /// The text's revision hash, taken while checking (an import checks on its reader
+    /// thread, so the writer need not).
+    hash: String,
 }
 
 impl CheckedDocument {
@@ -85,6 +88,11 @@ impl CheckedDocument {
     /// Its text length in code points.
     pub fn chars(&self) -> usize {
         self.chars
+    }
+
+    /// Its text's revision hash ([`crate::rules::revision_hash`]).
+    pub fn hash(&self) -> &str {
+        &self.hash
     }
 
     /// The covered text of span `i`.
@@ -171,6 +179,7 @@ impl AnnotatedDocument {
             .map(|s| Ok((index.cp_to_byte(s.start)?, index.cp_to_byte(s.end)?)))
             .collect::<Result<_, CoreError>>()?;
         Ok(CheckedDocument {
+            hash: crate::rules::revision_hash(&self.text),
             doc: self,
             chars,
             byte_ranges,

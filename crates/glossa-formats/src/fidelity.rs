@@ -44,6 +44,15 @@ pub enum LossKind {
 }
 
 impl LossKind {
+    /// Whether a loss of this kind leaves spans out of the file (the others lose a part of
+    /// spans or documents that are written).
+    pub fn drops_spans(self) -> bool {
+        matches!(
+            self,
+            Self::OverlappingSpans | Self::UnalignedSpans | Self::SpansNotExported
+        )
+    }
+
     fn describe(self) -> &'static str {
         match self {
             Self::OverlappingSpans => "spans overlapping or nested in another span, left out",
@@ -120,6 +129,24 @@ impl Fidelity {
         if loss.examples.len() < EXAMPLES {
             loss.examples.push(example());
         }
+    }
+
+    /// Spans left out of the file, over every kind that drops spans.
+    pub fn spans_dropped(&self) -> u64 {
+        self.counted(LossKind::drops_spans)
+    }
+
+    /// Relations left out of the file.
+    pub fn relations_dropped(&self) -> u64 {
+        self.counted(|k| k == LossKind::Relations)
+    }
+
+    fn counted(&self, kind: impl Fn(LossKind) -> bool) -> u64 {
+        self.losses
+            .iter()
+            .filter(|l| kind(l.kind))
+            .map(|l| l.count)
+            .sum()
     }
 
     /// A one-paragraph summary for people (`lossless` or one line per kind).

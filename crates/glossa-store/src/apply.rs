@@ -760,9 +760,7 @@ impl Store {
     /// order, end in the same state.
     pub fn apply(&mut self, ops: &[Op]) -> Result<ApplyReport, StoreError> {
         // A big batch writes much: the import's page cache keeps it from spilling.
-        self.conn
-            .pragma_update(None, "cache_size", crate::import::IMPORT_CACHE_KIB)
-            .map_err(|e| Fail::from(e).at(&self.path))?;
+        crate::import::bulk_pragmas(&self.conn).map_err(|f| f.at(&self.path))?;
         self.write(|tx, _now| {
             let mut report = ApplyReport::default();
             let mut fresh: Vec<&Op> = Vec::new();

@@ -188,7 +188,8 @@ impl LogCursor {
         }
         let announced = tx
             .prepare_cached(
-                "SELECT 1 FROM operations WHERE author = ?1 AND state = 'record' AND kind = 'add_author'",
+                "SELECT 1 FROM operations
+                 WHERE author = ?1 AND doc IS NULL AND state = 'record' AND kind = 'add_author'",
             )?
             .exists([author])?;
         if announced {
@@ -390,21 +391,16 @@ fn changes_between(from: &Snapshot, to: &Snapshot, doc_id: &str, author_uid: &st
     changes
 }
 
-/// Moves the rows from state `from` to state `to` through the [`Applier`], refusing if the
-/// rows are no longer as `from` says (someone changed them since). Returns the changes made.
-fn transition(
+/// Refuses to move document `doc`'s rows from state `from` to `to` if they are no longer as
+/// `from` says (someone changed them since `from` was taken): undo and redo, whose snapshots
+/// are old. A new edit's snapshot is read in its own transaction and needs no check.
+fn verify_unchanged(
     tx: &Transaction<'_>,
     doc: i64,
     author: i64,
     from: &Snapshot,
     to: &Snapshot,
-    now: i64,
-) -> FResult<Vec<Change>> {
-    // Rows an import wrote are about to change: its changes are written out first. Creating
-    // spans or relations beside them, or a status, leaves them as they were.
-    if !from.spans.is_empty() || !from.relations.is_empty() {
-        crate::apply::materialize(tx, doc)?;
-    }
+) -> FResult<()> {
     let changed = |what: String| {
         Fail::conflict(
             what.clone(),
@@ -434,6 +430,24 @@ fn transition(
         if person_status(tx, doc, author)? != status {
             return Err(changed("document status".into()));
         }
+    }
+    Ok(())
+}
+
+/// Moves the rows from state `from` to state `to` through the [`Applier`]. Returns the changes
+/// made.
+fn transition(
+    tx: &Transaction<'_>,
+    doc: i64,
+    author: i64,
+    from: &Snapshot,
+    to: &Snapshot,
+    now: i64,
+) -> FResult<Vec<Change>> {
+    // Rows an import wrote are about to change: its changes are written out first. Creating
+    // spans or relations beside them, or a status, leaves them as they were.
+    if !from.spans.is_empty() || !from.relations.is_empty() {
+        crate::apply::materialize(tx, doc)?;
     }
     let (doc_id, author_uid): (String, String) = tx
         .prepare_cached(
@@ -803,7 +817,9 @@ impl Store {
                     return Ok(outcome);
                 };
                 let (before, after) = snapshots(before, after)?;
-                match transition(tx, doc, author_row, &after, &before, now) {
+                let undone = verify_unchanged(tx, doc, author_row, &after, &before)
+                    .and_then(|()| transition(tx, doc, author_row, &after, &before, now));
+                match undone {
                     Ok(changes) => {
                         mark_and_record(tx, op, "undone", "undo", author_row, doc, now, &changes)?;
                         outcome.operation = Some(load_operation(tx, op)?);
@@ -852,6 +868,7 @@ impl Store {
                 return Ok(None);
             };
             let (before, after) = snapshots(before, after)?;
+            verify_unchanged(tx, doc, author_row, &before, &after)?;
             let changes = transition(tx, doc, author_row, &before, &after, now)?;
             mark_and_record(tx, op, "applied", "redo", author_row, doc, now, &changes)?;
             load_operation(tx, op).map(Some)

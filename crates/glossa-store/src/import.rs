@@ -61,6 +61,18 @@ fn multi_insert_sql(rows: usize) -> String {
 /// Page cache during an import, in KiB (negative `cache_size` means KiB in SQLite).
 pub(crate) const IMPORT_CACHE_KIB: i64 = -16384;
 
+/// Settings for a bulk write (an import, applying another copy's operations): a bigger page
+/// cache keeps it from spilling pages mid-transaction, and statement journals in memory. Each
+/// multi-row insert may abort part-way (foreign keys), so SQLite journals the pages it
+/// changes; past 64 KiB once, that journal becomes a temporary file written for every
+/// statement after (a tenth of an import's time went to it). A statement's journal holds only
+/// the pages that statement changes: a document's rows, here.
+pub(crate) fn bulk_pragmas(conn: &rusqlite::Connection) -> FResult<()> {
+    conn.pragma_update(None, "cache_size", IMPORT_CACHE_KIB)?;
+    conn.pragma_update(None, "temp_store", "MEMORY")?;
+    Ok(())
+}
+
 /// An open import transaction.
 pub struct ImportBatch<'s> {
     tx: Transaction<'s>,
@@ -102,10 +114,7 @@ pub(crate) fn busy_note_path(project: &Path) -> std::path::PathBuf {
 impl Store {
     /// Starts an import. Nothing is written until [`ImportBatch::commit`].
     pub fn begin_import(&mut self) -> Result<ImportBatch<'_>, StoreError> {
-        // A bigger page cache keeps a bulk load from spilling pages mid-transaction.
-        self.conn
-            .pragma_update(None, "cache_size", IMPORT_CACHE_KIB)
-            .map_err(|e| Fail::from(e).at(&self.path))?;
+        bulk_pragmas(&self.conn).map_err(|f| f.at(&self.path))?;
         let tx = self
             .conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
@@ -258,7 +267,7 @@ impl ImportBatch<'_> {
                 e => e.into(),
             })?;
         let rowid = self.tx.last_insert_rowid();
-        let hash = glossa_core::rules::revision_hash(&doc.text);
+        let hash = checked.hash();
         self.tx
             .prepare_cached(
                 "INSERT INTO revisions (doc, number, text, created, hash) VALUES (?1, 1, ?2, ?3, ?4)",
@@ -268,7 +277,7 @@ impl ImportBatch<'_> {
         // The operation's changes are what the rows now hold: they are read from the rows
         // when first needed (`apply::PENDING`), not written twice here.
         self.lazy = true;
-        let inserted = self.insert_spans(rowid, 1, &hash, checked, &|_| true, HashMap::new());
+        let inserted = self.insert_spans(rowid, 1, hash, checked, &|_| true, HashMap::new());
         self.lazy = false;
         inserted?;
         let importer = self.importer.clone();
@@ -474,7 +483,7 @@ impl ImportBatch<'_> {
                 .prepare_cached(
                     "INSERT INTO revisions (doc, number, text, created, hash) VALUES (?1, ?2, ?3, ?4, ?5)",
                 )?
-                .execute(params![rowid, revision, doc.text, self.now, glossa_core::rules::revision_hash(&doc.text)])?;
+                .execute(params![rowid, revision, doc.text, self.now, checked.hash()])?;
         }
         // Metadata: the file's keys over the stored ones. Status: the stored one unless the
         // file sets one (`todo` is what a file without a status brings).
@@ -511,7 +520,7 @@ impl ImportBatch<'_> {
         if revision != old_rev {
             self.changes.push(Change::Revision {
                 doc_id: doc.id.clone(),
-                hash: glossa_core::rules::revision_hash(&doc.text),
+                hash: checked.hash().to_string(),
                 text: String::new(),
             });
         }
@@ -541,16 +550,16 @@ impl ImportBatch<'_> {
         } else {
             Vec::new()
         };
-        let hash = glossa_core::rules::revision_hash(&doc.text);
+        let hash = checked.hash();
         if replace {
-            self.replace_layers(rowid, revision, &hash, checked, &touched)?;
+            self.replace_layers(rowid, revision, hash, checked, &touched)?;
         }
         let changes = std::mem::take(&mut self.changes);
         let importer = self.importer.clone();
         let author = self.author(&importer)?;
         self.record(OpKind::Import, author, rowid, &changes)?;
         if revision != old_rev {
-            self.reanchor(rowid, &hash, revision, &doc.text, &touched)?;
+            self.reanchor(rowid, hash, revision, &doc.text, &touched)?;
         }
         Ok(())
     }

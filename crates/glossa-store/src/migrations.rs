@@ -15,12 +15,13 @@ pub fn migrations() -> Migrations<'static> {
     Migrations::new(vec![
         M::up(include_str!("sql/v1.sql")),
         M::up_with_hook(include_str!("sql/v2.sql"), fill_v2),
+        M::up(include_str!("sql/v3.sql")),
     ])
 }
 
 /// The schema version a fresh project has.
 pub fn latest_version() -> usize {
-    2
+    3
 }
 
 /// Fills what v2 adds to existing rows: the project's id and this copy's replica id, global

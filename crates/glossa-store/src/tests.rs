@@ -268,7 +268,7 @@ fn refuses_a_newer_schema() {
     let e = Store::open(&path).unwrap_err();
     assert!(
         e.to_string()
-            .contains("made by a newer Glossa (schema v99); this one reads up to v2"),
+            .contains("made by a newer Glossa (schema v99); this one reads up to v3"),
         "{e}"
     );
     assert!(!e.to_string().contains("not a Glossa project"), "{e}");

@@ -12,28 +12,52 @@ export const app = $state({
   author: null as string | null,
   documents: [] as DocumentSummary[],
   docId: null as string | null,
-  message: null as { text: string; error: boolean } | null,
+  message: null as Message | null,
   dialog: null as "import" | "export" | null,
   ready: false,
 });
 
+/** A message to the person: where it happened, and an action it offers (Undo). */
+export type Message = { text: string; error: boolean; place: string; action: MessageAction | null };
+export type MessageAction = { label: string; run: () => unknown };
+
+/**
+ * Where the person is: the screen, and on the annotate screen the document. A message belongs
+ * to the place it happened in and is shown only there (`shownMessage`).
+ */
+export function place(): string {
+  return app.screen === "annotate" ? `annotate:${app.docId ?? ""}` : app.screen;
+}
+
+/** The message to show here, if any: one from another screen or document is not. */
+export function shownMessage(): Message | null {
+  return app.message && app.message.place === place() ? app.message : null;
+}
+
 let messageTimer: ReturnType<typeof setTimeout> | undefined;
 
-/** Shows a short message (errors stay until replaced). */
-export function notify(text: string, error = false): void {
-  app.message = { text, error };
+/** Shows a short message here (errors stay until replaced or dismissed; others fade, slower when they offer an action). */
+export function notify(text: string, error = false, action: MessageAction | null = null, at = place()): void {
+  app.message = { text, error, place: at, action };
   clearTimeout(messageTimer);
-  if (!error) messageTimer = setTimeout(() => (app.message = null), 4000);
+  if (!error) messageTimer = setTimeout(() => (app.message = null), action ? 8000 : 4000);
 }
 
 /** Runs `f`, reporting a failure as an error message; returns undefined on failure. */
 export async function attempt<T>(f: () => Promise<T>): Promise<T | undefined> {
+  // A failure belongs to where it was asked for, even if the person has moved on since.
+  const at = place();
   try {
     return await f();
   } catch (e) {
-    notify(e instanceof BackendError ? e.message : String(e), true);
+    notify(e instanceof BackendError ? e.message : String(e), true, null, at);
     return undefined;
   }
+}
+
+/** Forgets a message once the person leaves the place it belongs to. */
+export function leftPlace(): void {
+  if (app.message && app.message.place !== place()) app.message = null;
 }
 
 export async function start(): Promise<void> {

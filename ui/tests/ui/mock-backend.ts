@@ -80,7 +80,7 @@ async function importing(channel: { id: number }) {
     internals.runCallback(channel.id, { message, index });
     await new Promise((r) => setTimeout(r, 600));
   }
-  return { files: 3, counts: { documents: 2000, updated: 0, spans: 0, relations: 0, reanchored: 0, orphaned: 0 }, skipped: [], ignored: [] };
+  return { files: 3, counts: { documents: 2000, updated: 0, spans: 1, relations: 0, reanchored: 0, orphaned: 0 }, skipped: [], ignored: [] };
 }
 
 window.__calls = [];

@@ -233,10 +233,12 @@ test("schema, projects, import and export screens", async () => {
   await page.screenshot({ path: join(shots, "ui-import-progress.png") });
   await page.getByTestId("io-report").waitFor();
   assert.equal(await page.getByTestId("io-progress").count(), 0);
+  // Counts are worded for their number.
+  assert.match(await page.getByTestId("io-report").textContent(), /^Imported 2,000 new documents \(1 span, 0 relations\) from 3 files/);
   await page.screenshot({ path: join(shots, "ui-import.png") });
   await page.getByRole("button", { name: "Close" }).click();
   await page.getByRole("button", { name: "Export…" }).click();
-  await page.getByRole("dialog").getByRole("button", { name: "Export…" }).click();
+  await page.getByTestId("run-export").click();
   await page.getByTestId("io-report").getByText("/mock/export.jsonl").waitFor();
   assert.deepEqual(await calls(page, "export_file"), [
     { path: "/mock/export.jsonl", opts: { format: "jsonl", layer: "all", labels: [], spans_key: null, strict: false } },
@@ -246,7 +248,7 @@ test("schema, projects, import and export screens", async () => {
   await page.getByTestId("export-format").selectOption("conll");
   await page.getByLabel("Labels").fill("PERSON, ORG");
   await page.getByLabel("Strict").check();
-  await page.getByRole("dialog").getByRole("button", { name: "Export…" }).click();
+  await page.getByTestId("run-export").click();
   await page.getByTestId("io-report").getByText("relations left out").waitFor();
   const second = (await calls(page, "export_file")).at(-1);
   assert.deepEqual(second.opts, { format: "conll", layer: "all", labels: ["PERSON", "ORG"], spans_key: null, strict: true });

@@ -15,11 +15,11 @@ format: Format,
  */
 documents: number, 
 /**
- * Spans in the documents written (before the format's losses).
+ * Spans written (the documents' spans less those the format left out).
  */
 spans: number, 
 /**
- * Relations in the documents written (before the format's losses).
+ * Relations written (less those the format left out).
  */
 relations: number, 
 /**
