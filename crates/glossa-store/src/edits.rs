@@ -186,12 +186,7 @@ impl LogCursor {
         if !self.announced.insert(author) {
             return Ok(());
         }
-        let announced = tx
-            .prepare_cached(
-                "SELECT 1 FROM operations
-                 WHERE author = ?1 AND doc IS NULL AND state = 'record' AND kind = 'add_author'",
-            )?
-            .exists([author])?;
+        let announced = tx.prepare_cached(ANNOUNCED)?.exists([author])?;
         if announced {
             return Ok(());
         }
@@ -226,6 +221,25 @@ pub(crate) fn append_operation(tx: &Transaction<'_>, op: &NewOperation<'_>) -> F
     LogCursor::load(tx)?.append(tx, op)
 }
 
+// An author's operations in one document, found through `operations_by_author_doc` (each
+// edit and undo runs one of these; a plan test keeps them on the index).
+/// A new edit discards author `?1`'s redo stack in document `?2`.
+pub(crate) const DISCARD_REDO: &str =
+    "UPDATE operations SET state = 'discarded' WHERE author = ?1 AND doc = ?2 AND state = 'undone'";
+/// Author `?1`'s latest edit of document `?2` that undo can take back.
+pub(crate) const LATEST_APPLIED: &str = "SELECT id, before, after FROM operations
+     WHERE author = ?1 AND doc = ?2 AND state = 'applied' AND before IS NOT NULL
+     ORDER BY id DESC LIMIT 1";
+/// The edit author `?1`'s latest undo in document `?2` took back, if still undone.
+pub(crate) const LATEST_UNDONE: &str = "SELECT o.id, o.before, o.after FROM operations u
+     JOIN operations o ON o.id = u.ref_op
+     WHERE u.author = ?1 AND u.state = 'record' AND u.doc = ?2 AND u.kind = 'undo'
+       AND o.state = 'undone'
+     ORDER BY u.id DESC LIMIT 1";
+/// Whether author `?1` was announced to other copies (an `add_author` operation).
+pub(crate) const ANNOUNCED: &str = "SELECT 1 FROM operations
+     WHERE author = ?1 AND doc IS NULL AND state = 'record' AND kind = 'add_author'";
+
 /// Records `author`'s edit of document `doc`: its changes (for other copies) and the
 /// snapshots undo moves between. A new edit discards the author's redo stack in `doc`.
 #[allow(clippy::too_many_arguments)]
@@ -239,11 +253,7 @@ fn record(
     after: &Snapshot,
     changes: &[Change],
 ) -> FResult<i64> {
-    tx.prepare_cached(
-        "UPDATE operations SET state = 'discarded'
-         WHERE author = ?1 AND doc = ?2 AND state = 'undone'",
-    )?
-    .execute([author, doc])?;
+    tx.prepare_cached(DISCARD_REDO)?.execute([author, doc])?;
     append_operation(
         tx,
         &NewOperation {
@@ -804,11 +814,7 @@ impl Store {
             };
             loop {
                 let row = tx
-                    .prepare_cached(
-                        "SELECT id, before, after FROM operations
-                         WHERE author = ?1 AND doc = ?2 AND state = 'applied' AND before IS NOT NULL
-                         ORDER BY id DESC LIMIT 1",
-                    )?
+                    .prepare_cached(LATEST_APPLIED)?
                     .query_row([author_row, doc], |r| {
                         Ok((r.get::<_, i64>(0)?, r.get(1)?, r.get(2)?))
                     })
@@ -853,13 +859,7 @@ impl Store {
                 return Ok(None);
             };
             let row = tx
-                .prepare_cached(
-                    "SELECT o.id, o.before, o.after FROM operations u
-                     JOIN operations o ON o.id = u.ref_op
-                     WHERE u.author = ?1 AND u.state = 'record' AND u.doc = ?2 AND u.kind = 'undo'
-                       AND o.state = 'undone'
-                     ORDER BY u.id DESC LIMIT 1",
-                )?
+                .prepare_cached(LATEST_UNDONE)?
                 .query_row([author_row, doc], |r| {
                     Ok((r.get::<_, i64>(0)?, r.get(1)?, r.get(2)?))
                 })

@@ -62,14 +62,9 @@ fn multi_insert_sql(rows: usize) -> String {
 pub(crate) const IMPORT_CACHE_KIB: i64 = -16384;
 
 /// Settings for a bulk write (an import, applying another copy's operations): a bigger page
-/// cache keeps it from spilling pages mid-transaction, and statement journals in memory. Each
-/// multi-row insert may abort part-way (foreign keys), so SQLite journals the pages it
-/// changes; past 64 KiB once, that journal becomes a temporary file written for every
-/// statement after (a tenth of an import's time went to it). A statement's journal holds only
-/// the pages that statement changes: a document's rows, here.
+/// cache keeps it from spilling pages mid-transaction.
 pub(crate) fn bulk_pragmas(conn: &rusqlite::Connection) -> FResult<()> {
     conn.pragma_update(None, "cache_size", IMPORT_CACHE_KIB)?;
-    conn.pragma_update(None, "temp_store", "MEMORY")?;
     Ok(())
 }
 

@@ -60,6 +60,12 @@ fn configure(conn: &Connection) -> FResult<()> {
     conn.pragma_update(None, "journal_mode", "WAL")?;
     conn.pragma_update(None, "synchronous", "NORMAL")?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
+    // Statement journals in memory. A statement that may abort part-way (foreign keys,
+    // triggers) journals the pages it changes; past 64 KiB, four of our 16 KiB pages, SQLite
+    // moves that journal to a temporary file, created, written and deleted within the
+    // transaction: a third of a span insert's time, and a tenth of an import's. A statement's
+    // journal holds only the pages that statement changes.
+    conn.pragma_update(None, "temp_store", "MEMORY")?;
     Ok(())
 }
 

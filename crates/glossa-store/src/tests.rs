@@ -805,3 +805,37 @@ fn an_orphan_is_retried_at_the_next_revision() {
     assert_eq!(view.spans[0].text, "Kim");
     assert_eq!(view.spans[0].revision, 3);
 }
+
+/// Each edit, undo and redo looks up one author's operations in one document: by index, not
+/// by reading the document's (or every document's) log, which made every edit slower than
+/// the one before.
+#[test]
+fn an_authors_operations_in_a_document_are_found_by_index() {
+    let (_dir, path) = temp();
+    let store = with_doc(&path);
+    for sql in [
+        crate::edits::DISCARD_REDO,
+        crate::edits::LATEST_APPLIED,
+        crate::edits::LATEST_UNDONE,
+        crate::edits::ANNOUNCED,
+    ] {
+        let mut stmt = store
+            .conn
+            .prepare(&format!("EXPLAIN QUERY PLAN {sql}"))
+            .unwrap();
+        let params = vec![1; stmt.parameter_count()];
+        let plan: Vec<String> = stmt
+            .query_map(rusqlite::params_from_iter(params), |r| {
+                r.get::<_, String>(3)
+            })
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        assert!(
+            plan.first().is_some_and(
+                |p| p.contains("operations_by_author_doc (author=? AND doc=? AND state=?)")
+            ),
+            "{sql}\n{plan:#?}"
+        );
+    }
+}

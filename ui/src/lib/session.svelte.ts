@@ -15,6 +15,8 @@ export const app = $state({
   message: null as Message | null,
   dialog: null as "import" | "export" | null,
   ready: false,
+  /** Whether spans show their label's tag in the text. */
+  showTags: true,
 });
 
 /** A message to the person: where it happened, and an action it offers (Undo). */

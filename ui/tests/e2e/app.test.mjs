@@ -75,6 +75,9 @@ test("select text, apply labels by hotkey, set a CLAIM attribute, link it to its
   // r, then click the PERSON span: ATTRIBUTED_TO.
   await browser.keys("r");
   await clickAt(browser, article, 1432);
+  // Several relation types fit: the chooser asks; 1 is ATTRIBUTED_TO.
+  await (await browser.$("[data-testid=relation-chooser]")).waitForExist({ timeout: 5000 });
+  await browser.keys("1");
   await browser.waitUntil(async () => (await relationCount(browser)) === 1, { timeout: 5000 });
   await screenshot(browser, join(shots, "annotate.png"));
 
@@ -203,4 +206,118 @@ test("the text changes under the window: the edit made on the old text is refuse
   await browser.waitUntil(async () => exported("Ana").find((d) => d.id === "changing").spans.length === 1, { timeout: 5000 });
   const span = exported("Ana").find((d) => d.id === "changing").spans[0];
   assert.deepEqual([span.start, span.end, span.text], [28, 33, "Putin"]);
+});
+
+// Issue 13's defects, each as a person meets it.
+const keysText = ["NATO met Kim in Kyiv on Monday.", ...Array.from({ length: 120 }, (_, i) => `Filler line ${i} about nothing at all.`), "The end."].join("\n");
+
+async function messageText(browser) {
+  return browser.execute(() => document.querySelector("[data-testid=message]")?.textContent ?? null);
+}
+
+function keysSpans() {
+  return exported("Ana").find((d) => d.id === "keys").spans.map((s) => [s.start, s.end, s.label]);
+}
+
+test("undoing a new span leaves no error behind; a label key relabels only a span on screen, and says so", async () => {
+  const { browser } = sessions[0];
+  const file = join(data, "keys.txt");
+  writeFileSync(file, keysText);
+  glossa("import", defaultProject(data), file);
+  await open("keys", browser);
+  await dragSelect(browser, keysText, 0, 4);
+  await browser.keys("3");
+  await browser.waitUntil(async () => keysSpans().length === 1, { timeout: 5000 });
+  // Undo the span just made: the panel must not go looking for it.
+  await browser.keys(["Control", "z"]);
+  await browser.waitUntil(async () => keysSpans().length === 0, { timeout: 5000 });
+  await browser.pause(500);
+  assert.doesNotMatch((await messageText(browser)) ?? "", /not found/);
+  assert.equal(await browser.execute(() => document.querySelector("[data-testid=message].error")), null);
+  // Made again, it is selected. Scrolled off screen, a label key changes nothing.
+  await dragSelect(browser, keysText, 0, 4);
+  await browser.keys("3");
+  await browser.waitUntil(async () => keysSpans().length === 1, { timeout: 5000 });
+  await browser.execute(() => {
+    const pane = document.querySelector(".text-scroll");
+    pane.scrollTop = pane.scrollHeight;
+  });
+  await browser.pause(300);
+  await browser.keys("2");
+  await browser.pause(500);
+  assert.deepEqual(keysSpans(), [[0, 4, "GPE"]]);
+  assert.match(await messageText(browser), /off screen/);
+  // j brings it back; now the key relabels it and the message says what changed, with undo.
+  await browser.keys("j");
+  await browser.pause(300);
+  await browser.keys("2");
+  await browser.waitUntil(async () => keysSpans()[0]?.[2] === "ORG", { timeout: 5000 });
+  assert.match(await messageText(browser), /NATO: GPE → ORG/);
+  await screenshot(browser, join(shots, "relabel-message.png"));
+  await (await browser.$("[data-testid=message-action]")).click();
+
+  await browser.waitUntil(async () => keysSpans()[0]?.[2] === "GPE", { timeout: 5000 });
+});
+
+test("after a delete nothing is selected, so a second Delete removes nothing", async () => {
+  const { browser } = sessions[0];
+  await dragSelect(browser, keysText, 9, 12);
+  await browser.keys("1");
+  await browser.waitUntil(async () => keysSpans().length === 2, { timeout: 5000 });
+  await clickAt(browser, keysText, 1);
+  await (await browser.$("[data-testid=span-panel]")).waitForExist({ timeout: 5000 });
+  await browser.keys("Delete");
+  await browser.waitUntil(async () => keysSpans().length === 1, { timeout: 5000 });
+  assert.equal(await (await browser.$("[data-testid=span-panel]")).isExisting(), false);
+  await browser.keys("Delete");
+  await browser.pause(500);
+  assert.deepEqual(keysSpans(), [[9, 12, "PERSON"]]);
+});
+
+test("a message belongs to the screen and document it happened in", async () => {
+  const { browser } = sessions[0];
+  // Gold is read-only here: tagging there is refused with an error.
+  await (await browser.$("[data-testid=layer-select]")).selectByAttribute("value", "gold");
+  await dragSelect(browser, keysText, 16, 20);
+  await browser.keys("3");
+  await (await browser.$("[data-testid=message].error")).waitForExist({ timeout: 5000 });
+  await open("changing", browser);
+  await browser.pause(300);
+  assert.equal(await messageText(browser), null);
+  await open("keys", browser);
+  await browser.pause(300);
+  assert.equal(await messageText(browser), null);
+});
+
+test("the export report counts the spans the file holds", async () => {
+  const { browser } = sessions[0];
+  // Overlapping spans: CoNLL keeps one of them.
+  await dragSelect(browser, keysText, 0, 12);
+  await browser.keys("2");
+  await browser.waitUntil(async () => keysSpans().length === 2, { timeout: 5000 });
+  await (await browser.$("button=Export…")).click();
+  await (await browser.$("[data-testid=export-format]")).selectByAttribute("value", "conll");
+  const out = join(data, "keys.conll");
+  await (await browser.$("[data-testid=export-path]")).setValue(out);
+  await (await browser.$("[data-testid=run-export]")).click();
+  const report = await browser.$("[data-testid=io-report]");
+  await report.waitForExist({ timeout: 10000 });
+  const begins = readFileSync(out, "utf8").split("\n").filter((l) => /\sB-\S+$/.test(l)).length;
+  const said = Number((await report.getText()).match(/\((\d+) spans?,/)?.[1]);
+  assert.equal(said, begins);
+  await (await browser.$("button=Close")).click();
+});
+
+test("import counts are worded for their number", async () => {
+  const { browser } = sessions[0];
+  const file = join(data, "one.txt");
+  writeFileSync(file, "One more document.");
+  await (await browser.$("button=Import…")).click();
+  await (await browser.$("[data-testid=import-path]")).setValue(file);
+  await browser.keys("Enter");
+  await (await browser.$("[data-testid=run-import]")).click();
+  const report = await browser.$("[data-testid=io-report]");
+  await report.waitForExist({ timeout: 10000 });
+  assert.match(await report.getText(), /^Imported 1 new document \(0 spans, 0 relations\) from 1 file/);
+  await (await browser.$("button=Close")).click();
 });

@@ -51,6 +51,15 @@ test("annotate by keyboard: label, next/previous, attribute, relation, delete, u
   // r, then pick the source: ATTRIBUTED_TO.
   await page.keyboard.press("r");
   await clickAt(page, article, 1432);
+  // Three relation types fit a CLAIM and a PERSON: the chooser asks, titled with both spans.
+  const chooser = page.getByTestId("relation-chooser");
+  await chooser.waitFor();
+  assert.equal(
+    await chooser.getByRole("heading").textContent(),
+    "CLAIM “Russian or North Korean forces often…” → PERSON “Volodymyr Zelenskyy”: which relation?",
+  );
+  assert.deepEqual(await chooser.locator("[data-relation-type]").allTextContents(), ["ATTRIBUTED_TO 1", "ABOUT 2", "CUE 3"]);
+  await page.keyboard.press("1");
   await page.getByTestId("relation-list").getByText("ATTRIBUTED_TO").waitFor();
   assert.deepEqual((await calls(page, "add_relation")).map((a) => a.label), ["ATTRIBUTED_TO"]);
   await page.screenshot({ path: join(shots, "ui-annotate.png") });
@@ -253,4 +262,54 @@ test("schema, projects, import and export screens", async () => {
   const second = (await calls(page, "export_file")).at(-1);
   assert.deepEqual(second.opts, { format: "conll", layer: "all", labels: ["PERSON", "ORG"], spans_key: null, strict: true });
   await page.screenshot({ path: join(shots, "ui-export.png") });
+});
+
+test("reading the text: label tags, relation arcs to click, find, and the keys", async () => {
+  const page = await env.newPage();
+  await nameAnnotator(page);
+  await openDocument(page, "kursk-dprk-pows");
+  await dragSelect(page, article, 1428, 1447);
+  await page.keyboard.press("1");
+  await dragSelect(page, article, 1490, 1598);
+  await page.keyboard.press("c");
+  await page.keyboard.press("r");
+  await clickAt(page, article, 1432);
+  await page.getByTestId("relation-chooser").waitFor();
+  await page.keyboard.press("1");
+  await page.getByTestId("relation-list").getByText("ATTRIBUTED_TO").waitFor();
+  // Each span's label is in the text without hovering, and the relation is an arc.
+  await page.getByTestId("span-tag").filter({ hasText: "PERSON" }).waitFor();
+  assert.deepEqual((await page.getByTestId("span-tag").allTextContents()).sort(), ["CLAIM", "PERSON"]);
+  const arc = page.getByTestId("relation-arc");
+  await arc.waitFor();
+  assert.equal(await arc.locator("text").textContent(), "ATTRIBUTED_TO");
+  await page.screenshot({ path: join(shots, "ui-tags-arcs.png") });
+  // Clicking the arc selects the relation; Delete deletes it.
+  await arc.locator("path.hit").first().click({ force: true });
+  await page.getByTestId("relation-panel").waitFor();
+  await page.keyboard.press("Delete");
+  await page.waitForFunction(() => window.__calls.some((c) => c.cmd === "delete_relation"));
+  await page.waitForFunction(() => document.querySelectorAll("[data-testid=relation-arc]").length === 0);
+  // The tags toggle hides them.
+  await page.getByTestId("show-tags").uncheck();
+  await page.waitForFunction(() => document.querySelectorAll("[data-testid=span-tag]").length === 0);
+  await page.getByTestId("show-tags").check();
+  // Ctrl+F finds, Enter goes to the next match.
+  await page.keyboard.press("Control+f");
+  await page.getByTestId("find-input").fill("north korean");
+  await page.getByTestId("find-count").filter({ hasText: /matches/ }).waitFor();
+  const total = Number((await page.getByTestId("find-count").textContent()).match(/\d+/)[0]);
+  assert.equal(total, article.match(/north korean/gi).length);
+  await page.getByTestId("find-input").press("Enter");
+  await page.getByTestId("find-count").filter({ hasText: `1 of ${total}` }).waitFor();
+  await page.getByTestId("find-input").press("Shift+Enter");
+  await page.getByTestId("find-count").filter({ hasText: `${total} of ${total}` }).waitFor();
+  await page.keyboard.press("Escape");
+  // ? shows the keys, from the same table as the README.
+  await page.locator("[data-testid=doc-text]").click();
+  await page.keyboard.press("?");
+  await page.getByTestId("keys-help").getByText("Select the next span").waitFor();
+  await page.screenshot({ path: join(shots, "ui-keys-help.png") });
+  await page.keyboard.press("Escape");
+  assert.equal(await page.getByTestId("keys-help").count(), 0);
 });
