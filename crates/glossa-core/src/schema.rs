@@ -2,7 +2,7 @@
 //! relation types may link which labels. A schema is data (a JSON file) and checks itself and
 //! the spans and relations made under it.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use ts_rs::TS;
 
 use serde::{Deserialize, Serialize};
@@ -90,6 +90,10 @@ pub enum AttrKind {
     Enum {
         /// The allowed values.
         options: Vec<String>,
+        /// What values mean, for people (`CFS` → "check-worthy factual statement").
+        #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+        #[ts(optional, as = "Option<BTreeMap<String, String>>")]
+        meanings: BTreeMap<String, String>,
     },
     /// `true` or `false`.
     Bool,
@@ -175,6 +179,14 @@ impl Schema {
         };
         let options = |v: &[&str]| AttrKind::Enum {
             options: v.iter().map(|s| s.to_string()).collect(),
+            meanings: BTreeMap::new(),
+        };
+        let explained = |v: &[(&str, &str)]| AttrKind::Enum {
+            options: v.iter().map(|(o, _)| o.to_string()).collect(),
+            meanings: v
+                .iter()
+                .map(|(o, m)| (o.to_string(), m.to_string()))
+                .collect(),
         };
         let attr = |name: &str, kind: AttrKind, description: &str| AttributeDef {
             name: name.into(),
@@ -184,7 +196,7 @@ impl Schema {
         let claim = LabelDef {
             name: "CLAIM".into(),
             kind: LabelKind::Claim,
-            color: "#e8590c".into(),
+            color: "#f95215".into(),
             hotkey: Some("c".into()),
             description: "A checkable statement of fact.".into(),
             attributes: vec![
@@ -195,7 +207,11 @@ impl Schema {
                 ),
                 attr(
                     "checkworthiness",
-                    options(&["NFS", "UFS", "CFS"]),
+                    explained(&[
+                        ("NFS", "non-factual statement"),
+                        ("UFS", "unimportant factual statement"),
+                        ("CFS", "check-worthy factual statement"),
+                    ]),
                     "ClaimBuster: non-factual, unimportant factual, check-worthy factual.",
                 ),
                 attr(
@@ -212,7 +228,18 @@ impl Schema {
                 ),
                 attr(
                     "verdict",
-                    options(&["supported", "refuted", "not-enough-evidence", "conflicting"]),
+                    explained(&[
+                        ("supported", "the evidence supports the claim"),
+                        ("refuted", "the evidence contradicts the claim"),
+                        (
+                            "not-enough-evidence",
+                            "the evidence found does not settle it",
+                        ),
+                        (
+                            "conflicting",
+                            "some evidence supports it, some contradicts it",
+                        ),
+                    ]),
                     "FEVER / AVeriTeC style verdict (optional).",
                 ),
             ],
@@ -224,34 +251,34 @@ impl Schema {
         Self {
             name: "news claims & entities".into(),
             labels: vec![
-                entity("PERSON", "#1971c2", "1", "People, including fictional."),
+                entity("PERSON", "#067de5", "1", "People, including fictional."),
                 entity(
                     "ORG",
-                    "#2f9e44",
+                    "#14b37e",
                     "2",
                     "Companies, agencies, institutions, armed forces.",
                 ),
-                entity("GPE", "#9c36b5", "3", "Countries, cities, states."),
+                entity("GPE", "#2406e5", "3", "Countries, cities, states."),
                 entity(
                     "LOC",
-                    "#0c8599",
+                    "#3ba8b0",
                     "4",
                     "Non-GPE locations: regions, mountains, waters.",
                 ),
                 entity(
                     "NORP",
-                    "#c2255c",
+                    "#b03b3b",
                     "5",
                     "Nationalities, religious or political groups.",
                 ),
                 entity(
                     "DATE",
-                    "#5c940d",
+                    "#0d6c73",
                     "6",
                     "Absolute or relative dates or periods.",
                 ),
-                entity("QUANTITY", "#e67700", "7", "Measurements and counts."),
-                entity("EVENT", "#5f3dc4", "8", "Named wars, battles, events."),
+                entity("QUANTITY", "#602031", "7", "Measurements and counts."),
+                entity("EVENT", "#202060", "8", "Named wars, battles, events."),
                 claim,
             ],
             relations: vec![
@@ -359,11 +386,17 @@ impl Schema {
                         CoreErrorKind::DuplicateId(a.name.clone()),
                     ));
                 }
-                if let AttrKind::Enum { options } = &a.kind {
+                if let AttrKind::Enum { options, meanings } = &a.kind {
                     if options.is_empty() {
                         return Err(invalid(
                             format!("{at}.options"),
                             "an enum needs at least one option",
+                        ));
+                    }
+                    if let Some(k) = meanings.keys().find(|k| !options.contains(k)) {
+                        return Err(invalid(
+                            format!("{at}.meanings.{k}"),
+                            format!("{k:?} is not one of the options"),
                         ));
                     }
                 }
@@ -430,7 +463,7 @@ impl Schema {
                 ));
             };
             let ok = match &a.kind {
-                AttrKind::Enum { options } => value
+                AttrKind::Enum { options, .. } => value
                     .as_str()
                     .is_some_and(|v| options.iter().any(|o| o == v)),
                 AttrKind::Bool => value.is_boolean(),
@@ -438,7 +471,7 @@ impl Schema {
             };
             if !ok {
                 let expected = match &a.kind {
-                    AttrKind::Enum { options } => format!("one of {}", options.join(", ")),
+                    AttrKind::Enum { options, .. } => format!("one of {}", options.join(", ")),
                     AttrKind::Bool => "true or false".into(),
                     AttrKind::Text => "a string".into(),
                 };
@@ -548,6 +581,63 @@ pub fn check_bounds(start: i64, end: i64, len: usize) -> Result<(usize, usize), 
 
 #[cfg(test)]
 mod tests {
+    /// The default labels' colours are told apart at a glance, also by the commonly colour
+    /// blind: CIEDE2000 ΔE ≥ 15 between every two, as seen with normal vision and as simulated
+    /// for protanopia and deuteranopia (Machado, Oliveira & Fernandes 2009, severity 1, on
+    /// linear RGB). The old palette had two oranges at ΔE 0.9 for protanopia.
+    #[test]
+    fn default_label_colours_are_distinct_also_for_colour_blind_eyes() {
+        use palette::{color_difference::Ciede2000, FromColor, Lab, LinSrgb, Srgb};
+        type Matrix = [[f32; 3]; 3];
+        const PROTANOPIA: Matrix = [
+            [0.152_286, 1.052_583, -0.204_868],
+            [0.114_503, 0.786_281, 0.099_216],
+            [-0.003_882, -0.048_116, 1.051_998],
+        ];
+        const DEUTERANOPIA: Matrix = [
+            [0.367_322, 0.860_646, -0.227_968],
+            [0.280_085, 0.672_501, 0.047_413],
+            [-0.011_820, 0.042_940, 0.968_881],
+        ];
+        let linear = |hex: &str| -> LinSrgb {
+            let v = u32::from_str_radix(&hex[1..], 16).unwrap();
+            let [_, r, g, b] = v.to_be_bytes();
+            Srgb::new(r, g, b).into_format::<f32>().into_linear()
+        };
+        let seen = |c: LinSrgb, m: Option<&Matrix>| -> Lab {
+            let c = match m {
+                None => c,
+                Some(m) => {
+                    let v = [c.red, c.green, c.blue];
+                    let row =
+                        |r: &[f32; 3]| (r[0] * v[0] + r[1] * v[1] + r[2] * v[2]).clamp(0.0, 1.0);
+                    LinSrgb::new(row(&m[0]), row(&m[1]), row(&m[2]))
+                }
+            };
+            Lab::from_color(c)
+        };
+        let s = Schema::news_default();
+        for (vision, m) in [
+            ("normal vision", None),
+            ("protanopia", Some(&PROTANOPIA)),
+            ("deuteranopia", Some(&DEUTERANOPIA)),
+        ] {
+            for (i, a) in s.labels.iter().enumerate() {
+                for b in &s.labels[i + 1..] {
+                    let d = seen(linear(&a.color), m).difference(seen(linear(&b.color), m));
+                    assert!(
+                        d >= 15.0,
+                        "{} {} and {} {}: ΔE2000 {d:.1} with {vision}",
+                        a.name,
+                        a.color,
+                        b.name,
+                        b.color
+                    );
+                }
+            }
+        }
+    }
+
     use super::*;
     use serde_json::json;
 

@@ -200,7 +200,7 @@ pub fn annotation_conf(schema: &Schema) -> String {
         for a in &l.attributes {
             let e = attrs.entry(&a.name).or_insert((Vec::new(), None));
             e.0.push(&l.name);
-            if let AttrKind::Enum { options } = &a.kind {
+            if let AttrKind::Enum { options, .. } = &a.kind {
                 e.1 = Some(options);
             }
         }

@@ -211,7 +211,7 @@ pub fn labeling_config(schema: &Schema) -> String {
             }
             AttrKind::Enum { .. } | AttrKind::Bool => {
                 let options: Vec<String> = match kind {
-                    AttrKind::Enum { options } => options.clone(),
+                    AttrKind::Enum { options, .. } => options.clone(),
                     _ => vec!["true".into(), "false".into()],
                 };
                 x += &format!(

@@ -15,4 +15,8 @@ description?: string, } & ({ "type": "enum",
 /**
  * The allowed values.
  */
-options: Array<string>, } | { "type": "bool" } | { "type": "text" });
+options: Array<string>, 
+/**
+ * What values mean, for people (`CFS` → "check-worthy factual statement").
+ */
+meanings?: { [key in string]: string }, } | { "type": "bool" } | { "type": "text" });
