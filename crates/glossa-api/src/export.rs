@@ -9,7 +9,7 @@ use ts_rs::TS;
 
 use serde::{Deserialize, Serialize};
 
-use glossa_core::Layer;
+use glossa_core::{DocStatus, Layer};
 use std::sync::mpsc::{channel, sync_channel};
 
 use glossa_core::AnnotatedDocument;
@@ -55,6 +55,13 @@ pub struct ExportOptions {
     pub spans_key: Option<String>,
     /// Fail, writing nothing, if the format cannot hold everything.
     pub strict: bool,
+    /// Only documents with this status, as the documents list shows it: the annotator's
+    /// own when one annotator's layer is exported, else everyone's combined.
+    pub status: Option<DocStatus>,
+    /// Only these documents (by id); empty means every document.
+    pub docs: Vec<String>,
+    /// Only documents that have spans in the exported layer.
+    pub only_annotated: bool,
 }
 
 impl ExportOptions {
@@ -113,6 +120,37 @@ fn io_at(path: &Path) -> impl Fn(std::io::Error) -> ApiError + '_ {
 }
 
 impl Project {
+    /// The documents `opts` chooses by id and status (`None`: every document), for export
+    /// of `layer` (`None`: every layer). An unknown id is an error: a typo must not quietly
+    /// export less.
+    fn chosen_documents(
+        &self,
+        opts: &ExportOptions,
+        layer: Option<&str>,
+    ) -> ApiResult<Option<std::collections::HashSet<String>>> {
+        if opts.docs.is_empty() && opts.status.is_none() {
+            return Ok(None);
+        }
+        let person = layer.filter(|l| *l != glossa_core::GOLD_LAYER);
+        let all = self.documents_for(person)?;
+        if let Some(unknown) = opts
+            .docs
+            .iter()
+            .find(|id| !all.iter().any(|d| &d.id == *id))
+        {
+            return Err(ApiError::invalid(format!(
+                "--docs: no document {unknown:?}"
+            )));
+        }
+        Ok(Some(
+            all.into_iter()
+                .filter(|d| opts.docs.is_empty() || opts.docs.contains(&d.id))
+                .filter(|d| opts.status.is_none_or(|s| d.status == s))
+                .map(|d| d.id)
+                .collect(),
+        ))
+    }
+
     fn export_with(&self, out: &mut dyn Output, opts: &ExportOptions) -> ApiResult<ExportReport> {
         let layer = match LayerFilter::parse(if opts.layer.is_empty() {
             "all"
@@ -130,6 +168,11 @@ impl Project {
                 "--labels: {unknown:?} is not a label of the schema"
             )));
         }
+        let chosen = self.chosen_documents(opts, layer.as_deref())?;
+        let keep = |doc: &AnnotatedDocument| {
+            chosen.as_ref().is_none_or(|c| c.contains(&doc.id))
+                && (!opts.only_annotated || !doc.spans.is_empty())
+        };
         let mut w = writer(opts.format, &settings);
         let mut report = ExportReport {
             format: opts.format,
@@ -140,6 +183,9 @@ impl Project {
                          tokens: Option<Tokenized>,
                          report: &mut ExportReport|
          -> ApiResult<()> {
+            if !keep(&doc) {
+                return Ok(());
+            }
             w.write(out, &doc, tokens.as_ref(), &mut report.fidelity)
                 .map_err(|e| ApiError::from(e.in_file(format!("document {}", doc.id))))?;
             report.documents += 1;

@@ -110,12 +110,14 @@ impl Project {
         self.documents_for(None)
     }
 
-    /// Every document in import order, with `person`'s own status when given (else
-    /// everyone's combined). A `todo` document that has spans shows as `in_progress`.
+    /// Every document in import order, with `person`'s own status and span count when given
+    /// (else everyone's combined status). A `todo` document that has spans (the person's own,
+    /// when given) shows as `in_progress`.
     pub fn documents_for(&self, person: Option<&str>) -> ApiResult<Vec<DocumentSummary>> {
         let mut docs = self.store.documents(person)?;
         for d in &mut docs {
-            d.status = d.status.effective(d.spans > 0);
+            let started = if person.is_some() { d.own } else { d.spans };
+            d.status = d.status.effective(started > 0);
         }
         Ok(docs)
     }

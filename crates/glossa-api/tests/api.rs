@@ -449,3 +449,28 @@ fn a_documents_review_status_is_a_reviewers_to_set() {
     assert_eq!(review(&fresh), ReviewStatus::Reviewed);
     assert_eq!(export_string(&fresh), export_string(&p));
 }
+
+/// The documents list shows a person's own span count and gold's apart, not every layer
+/// added together, and a person's status follows their own spans.
+#[test]
+fn the_documents_list_counts_the_persons_own_spans_and_gold_apart() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut p = project_with_samples(dir.path());
+    let gold = |p: &Project| p.documents_for(Some("ana")).unwrap()[0].gold;
+    let before = p.documents_for(Some("ana")).unwrap();
+    assert!(gold(&p) > 0, "the sample has gold spans");
+    assert_eq!(before[0].own, 0);
+    assert_eq!(before[0].status, DocStatus::Todo);
+    p.add_span("ana", &add("kursk-dprk-pows", 0, 4, "GPE"))
+        .unwrap();
+    p.add_span("bob", &add("kursk-dprk-pows", 5, 9, "GPE"))
+        .unwrap();
+    let ana = &p.documents_for(Some("ana")).unwrap()[0];
+    assert_eq!(
+        (ana.own, ana.gold, ana.spans),
+        (1, before[0].gold, before[0].gold + 2)
+    );
+    assert_eq!(ana.status, DocStatus::InProgress);
+    let carl = &p.documents_for(Some("carl")).unwrap()[0];
+    assert_eq!((carl.own, carl.status), (0, DocStatus::Todo));
+}

@@ -12,7 +12,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
-use glossa_api::core::{Role, Schema};
+use glossa_api::core::{DocStatus, Role, Schema};
 use glossa_api::{ExportOptions, Format, ImportFormat, ImportOptions, Project};
 
 mod print;
@@ -141,6 +141,16 @@ enum Command {
         /// Fail, writing nothing, if the format cannot hold everything.
         #[arg(long)]
         strict: bool,
+        /// Only documents with this status (todo, in_progress, done): the annotator's own
+        /// with --layer NAME, else everyone's combined.
+        #[arg(long, value_parser = parse_status)]
+        status: Option<DocStatus>,
+        /// Only these documents (comma-separated ids).
+        #[arg(long, value_delimiter = ',')]
+        docs: Vec<String>,
+        /// Only documents with spans in the exported layer.
+        #[arg(long)]
+        only_annotated: bool,
         /// Print the report (with the fidelity report) as JSON on standard error.
         #[arg(long)]
         json: bool,
@@ -211,6 +221,10 @@ fn parse_format(s: &str) -> Result<Format, String> {
     })
 }
 
+fn parse_status(s: &str) -> Result<DocStatus, String> {
+    DocStatus::parse(s).ok_or_else(|| "expected one of: todo, in_progress, done".to_string())
+}
+
 fn open(project: &Path) -> Result<Project> {
     Project::open(project).with_context(|| format!("cannot open project {}", project.display()))
 }
@@ -273,6 +287,9 @@ fn run(cli: Cli) -> Result<()> {
             labels,
             spans_key,
             strict,
+            status,
+            docs,
+            only_annotated,
             json,
         } => {
             let p = open(&project)?;
@@ -282,6 +299,9 @@ fn run(cli: Cli) -> Result<()> {
                 labels,
                 spans_key,
                 strict,
+                status,
+                docs,
+                only_annotated,
             };
             let report = match &out {
                 Some(path) => p.export_to_path(path, &opts),

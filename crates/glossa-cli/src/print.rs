@@ -152,6 +152,7 @@ pub fn exported(
             for e in &l.examples {
                 writeln!(out, "          e.g. {e}")?;
             }
+            writeln!(out, "          to keep them: {}", l.remedy)?;
         }
     }
     Ok(())

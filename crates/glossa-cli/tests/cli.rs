@@ -631,3 +631,63 @@ fn show_lists_orphaned_spans_and_flags_their_relations() {
         serde_json::from_str(&env.ok(&["show", "p.glossa", "d", "--json"])).unwrap();
     assert_eq!(json["orphaned_spans"][0]["anchor"], "orphaned");
 }
+
+/// `export --docs`, `--only-annotated` and `--status` choose the documents written.
+#[test]
+fn export_filters_choose_the_documents() {
+    let env = Env::new();
+    env.project();
+    env.write("plain.txt", "A document nobody annotated.");
+    env.write(
+        "finished.jsonl",
+        r#"{"id": "finished", "text": "Kyiv.", "status": "done", "spans": [{"start": 0, "end": 4, "label": "GPE"}]}"#,
+    );
+    env.ok(&[
+        "import",
+        "p.glossa",
+        "kursk-dprk-pows.gold.jsonl",
+        "tricky.gold.jsonl",
+        "plain.txt",
+        "finished.jsonl",
+    ]);
+    let ids = |docs: Vec<serde_json::Value>| -> Vec<String> {
+        docs.iter()
+            .map(|d| d["id"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(ids(env.export(&[])).len(), 4);
+    assert_eq!(
+        ids(env.export(&["--docs", "tricky,plain"])),
+        ["tricky", "plain"]
+    );
+    assert_eq!(
+        ids(env.export(&["--only-annotated"])),
+        ["kursk-dprk-pows", "tricky", "finished"]
+    );
+    assert_eq!(ids(env.export(&["--status", "done"])), ["finished"]);
+    assert_eq!(
+        ids(env.export(&[
+            "--status",
+            "todo",
+            "--only-annotated",
+            "--docs",
+            "plain,tricky"
+        ])),
+        Vec::<String>::new(),
+        "tricky has spans, so it is in progress; plain has none"
+    );
+    let typo = env.run(&["export", "p.glossa", "--docs", "tricy"]);
+    assert_ne!(typo.code, 0);
+    assert!(
+        typo.stderr.contains(r#"--docs: no document "tricy""#),
+        "{}",
+        typo.stderr
+    );
+    let bad = env.run(&["export", "p.glossa", "--status", "finished"]);
+    assert!(
+        bad.stderr
+            .contains("expected one of: todo, in_progress, done"),
+        "{}",
+        bad.stderr
+    );
+}

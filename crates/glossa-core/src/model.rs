@@ -323,6 +323,10 @@ pub struct DocumentSummary {
     pub chars: usize,
     /// Number of spans over all layers.
     pub spans: usize,
+    /// Spans in the person's own layer (0 when listed for no one).
+    pub own: usize,
+    /// Spans in the gold layer.
+    pub gold: usize,
     /// Review status.
     pub review: ReviewStatus,
 }

@@ -72,6 +72,33 @@ impl LossKind {
     }
 }
 
+impl LossKind {
+    /// How to keep what this kind of loss drops: another format or option.
+    pub fn remedy(self) -> &'static str {
+        match self {
+            Self::OverlappingSpans => {
+                "the spaCy format with a spans key (--spans-key) keeps overlapping and nested spans, as do native JSONL, brat and Label Studio"
+            }
+            Self::UnalignedSpans => {
+                "character-offset formats (native JSONL, spaCy, brat, Label Studio, doccano) keep spans inside words"
+            }
+            Self::SpansNotExported => {
+                "choose the labels to tag (--labels), or a character-offset format, which holds every label"
+            }
+            Self::Relations => "native JSONL, brat, Label Studio and W3C keep relations",
+            Self::Attributes => "native JSONL, brat, Label Studio, W3C and CSV keep span attributes",
+            Self::Notes => "native JSONL, brat, W3C and CSV keep notes",
+            Self::Authors => "native JSONL, Label Studio and W3C keep who made each span",
+            Self::Layers => "export one layer at a time (--layer), or native JSONL, which keeps every layer",
+            Self::SpanIds => "native JSONL, brat and W3C keep span ids",
+            Self::DocumentIds => "native JSONL keeps document ids as they are",
+            Self::Metadata => "native JSONL keeps document metadata",
+            Self::Status => "native JSONL keeps document status",
+            Self::Text => "character-offset formats keep the text exactly",
+        }
+    }
+}
+
 /// One kind of loss: how often, and examples.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct Loss {
@@ -79,6 +106,8 @@ pub struct Loss {
     pub kind: LossKind,
     /// In words.
     pub message: String,
+    /// How to keep it ([`LossKind::remedy`]).
+    pub remedy: String,
     /// How many items.
     #[ts(type = "number")]
     pub count: u64,
@@ -117,6 +146,7 @@ impl Fidelity {
                     Loss {
                         kind,
                         message: kind.describe().into(),
+                        remedy: kind.remedy().into(),
                         count: 0,
                         examples: Vec::new(),
                     },
@@ -156,7 +186,15 @@ impl Fidelity {
         }
         self.losses
             .iter()
-            .map(|l| format!("{} {}; e.g. {}", l.count, l.message, l.examples.join("; ")))
+            .map(|l| {
+                format!(
+                    "{} {}; e.g. {} (to keep them: {})",
+                    l.count,
+                    l.message,
+                    l.examples.join("; "),
+                    l.remedy
+                )
+            })
             .collect::<Vec<_>>()
             .join("\n")
     }
@@ -164,17 +202,24 @@ impl Fidelity {
 
 /// `doc: LABEL [start, end) "text"`, for examples.
 pub fn describe_span(doc: &AnnotatedDocument, s: &SpanRecord) -> String {
-    let text: String = doc
-        .text
+    format!(
+        "{}: {} [{}, {}) {:?}",
+        doc.id,
+        s.label,
+        s.start,
+        s.end,
+        quote(doc, s)
+    )
+}
+
+/// The first 60 code points of the words span `s` covers.
+fn quote(doc: &AnnotatedDocument, s: &SpanRecord) -> String {
+    doc.text
         .chars()
         .skip(s.start)
         .take(s.end - s.start)
         .take(60)
-        .collect();
-    format!(
-        "{}: {} [{}, {}) {:?}",
-        doc.id, s.label, s.start, s.end, text
-    )
+        .collect()
 }
 
 /// Which of a document's parts a format carries, for [`account`].
@@ -242,15 +287,29 @@ pub(crate) fn account(
             report.add(LossKind::Layers, ex);
         }
     }
+    // A relation's ends named by their words, never by span ids (people do not see those).
+    let end = |uid: &str| {
+        doc.spans
+            .iter()
+            .find(|s| s.uid.as_deref() == Some(uid))
+            .map(|s| format!("{} {:?}", s.label, quote(doc, s)))
+            .unwrap_or_else(|| "a span".into())
+    };
     for r in &doc.relations {
         let both = kept_uids.contains(r.from.as_str()) && kept_uids.contains(r.to.as_str());
         if !holds.relations || !both {
             report.add(LossKind::Relations, || {
-                format!("{}: {} {} → {}", doc.id, r.label, r.from, r.to)
+                format!("{}: {} → {} {}", doc.id, end(&r.from), r.label, end(&r.to))
             });
         } else if !holds.authors && r.author.is_some() {
             report.add(LossKind::Authors, || {
-                format!("{}: relation {} → {}", doc.id, r.from, r.to)
+                format!(
+                    "{}: relation {} → {} {}",
+                    doc.id,
+                    end(&r.from),
+                    r.label,
+                    end(&r.to)
+                )
             });
         }
     }

@@ -115,10 +115,14 @@ impl Store {
                         (SELECT count(*) FROM spans s WHERE s.doc = d.id AND s.revision = d.revision),
                         (SELECT group_concat(p.status) FROM doc_status p
                          WHERE p.doc = d.id AND (?1 IS NULL OR p.author = (SELECT id FROM authors WHERE name = ?1))),
-                        d.review
+                        d.review,
+                        (SELECT count(*) FROM spans s
+                         WHERE s.doc = d.id AND s.revision = d.revision AND s.layer = ?1),
+                        (SELECT count(*) FROM spans s
+                         WHERE s.doc = d.id AND s.revision = d.revision AND s.layer = ?2)
                  FROM documents d ORDER BY d.id",
             )?;
-            let mut rows = stmt.query([person])?;
+            let mut rows = stmt.query(rusqlite::params![person, glossa_core::GOLD_LAYER])?;
             let mut out = Vec::new();
             while let Some(r) = rows.next()? {
                 let recorded: String = r.get(2)?;
@@ -135,6 +139,8 @@ impl Store {
                     revision: r.get(3)?,
                     chars: r.get(4)?,
                     spans: r.get(5)?,
+                    own: r.get(8)?,
+                    gold: r.get(9)?,
                     review: {
                         let review: String = r.get(7)?;
                         ReviewStatus::parse(&review).ok_or_else(|| {

@@ -93,7 +93,8 @@ export function countSpans(docId: string, delta: number): void {
   const d = app.documents.find((x) => x.id === docId);
   if (!d) return;
   d.spans = Math.max(0, d.spans + delta);
-  if (d.status !== "done") d.status = d.spans > 0 ? "in_progress" : "todo";
+  d.own = Math.max(0, d.own + delta);
+  if (d.status !== "done") d.status = d.own > 0 ? "in_progress" : "todo";
 }
 
 export function openDocument(id: string): void {

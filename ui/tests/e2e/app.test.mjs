@@ -308,6 +308,31 @@ test("the export report counts the spans the file holds", async () => {
   await (await browser.$("button=Close")).click();
 });
 
+test("an export with filters writes exactly the chosen documents and spans", async () => {
+  const { browser } = sessions[0];
+  await (await browser.$("button=Export…")).click();
+  await (await browser.$("[data-testid=export-format]")).selectByAttribute("value", "jsonl");
+  await (await browser.$("[data-testid=export-layer]")).selectByAttribute("value", "Ana");
+  await (await browser.$("[data-testid=pick-docs]")).click();
+  await (await browser.$("[data-testid=doc-picks] input[value=keys]")).click();
+  await (await browser.$("[data-testid=only-annotated]")).click();
+  const out = join(data, "keys-only.jsonl");
+  const path = await browser.$("[data-testid=export-path]");
+  await path.clearValue();
+  await path.setValue(out);
+  await (await browser.$("[data-testid=run-export]")).click();
+  await (await browser.$("[data-testid=io-report]")).waitForExist({ timeout: 10000 });
+  const docs = readFileSync(out, "utf8").trim().split("\n").map((l) => JSON.parse(l));
+  assert.deepEqual(docs.map((d) => d.id), ["keys"]);
+  assert.deepEqual(
+    docs[0].spans.map((s) => [s.start, s.end, s.label, s.layer]),
+    keysSpans().map(([a, b, l]) => [a, b, l, "Ana"]),
+  );
+  assert.match(await (await browser.$("[data-testid=io-report]")).getText(), /^Exported 1 document \(2 spans, 0 relations\)/);
+  await screenshot(browser, join(shots, "export-dialog.png"));
+  await (await browser.$("button=Close")).click();
+});
+
 test("import counts are worded for their number", async () => {
   const { browser } = sessions[0];
   const file = join(data, "one.txt");

@@ -97,8 +97,10 @@ mockIPC((cmd, payload) => {
       return ["/mock/project.glossa"];
     case "list_documents":
       return docs.map((d) => {
-        const n = spans.filter((s) => s.doc_id === d.id).length;
-        return { id: d.id, title: d.id, status: d.status === "todo" && n ? "in_progress" : d.status, revision: 1, chars: cps(d.text).length, spans: n, review: "unreviewed" };
+        const all = spans.filter((s) => s.doc_id === d.id);
+        const own = all.filter((s) => s.layer === author).length;
+        const gold = all.filter((s) => s.layer === "gold").length;
+        return { id: d.id, title: d.id, status: d.status === "todo" && own ? "in_progress" : d.status, revision: 1, chars: cps(d.text).length, spans: all.length, own, gold, review: "unreviewed" };
       });
     case "open_document":
       return view(String(args.docId)) ?? fail("not_found", `document "${String(args.docId)}" not found`);
@@ -185,7 +187,15 @@ mockIPC((cmd, payload) => {
         relations: relations.length,
         files: [args.path],
         fidelity: args.opts.format === "jsonl" ? { losses: [] } : {
-          losses: [{ kind: "relations", message: "relations left out", count: relations.length, examples: ["doc: ATTRIBUTED_TO c1 → e1"] }],
+          losses: [
+            {
+              kind: "relations",
+              message: "relations left out",
+              remedy: "native JSONL, brat, Label Studio and W3C keep relations",
+              count: relations.length,
+              examples: ['kursk-dprk-pows: CLAIM "Russian or North Korean forces" → ATTRIBUTED_TO PERSON "Volodymyr Zelenskyy"'],
+            },
+          ],
         },
       };
     default:

@@ -249,18 +249,42 @@ test("schema, projects, import and export screens", async () => {
   await page.getByRole("button", { name: "Export…" }).click();
   await page.getByTestId("run-export").click();
   await page.getByTestId("io-report").getByText("/mock/export.jsonl").waitFor();
+  // With no gold spans, the default layer is the person's own, never all layers merged.
   assert.deepEqual(await calls(page, "export_file"), [
-    { path: "/mock/export.jsonl", opts: { format: "jsonl", layer: "all", labels: [], spans_key: null, strict: false } },
+    {
+      path: "/mock/export.jsonl",
+      opts: { format: "jsonl", layer: "Ana", labels: [], spans_key: null, strict: false, status: null, docs: [], only_annotated: false },
+    },
   ]);
   await page.getByTestId("io-report").getByText("Fidelity: lossless.").waitFor();
   // Another format: its options, and the fidelity report the backend returns.
   await page.getByTestId("export-format").selectOption("conll");
   await page.getByLabel("Labels").fill("PERSON, ORG");
   await page.getByLabel("Strict").check();
+  // All layers in a token format: the dialog says what merging drops.
+  await page.getByTestId("export-layer").selectOption("all");
+  await page.getByTestId("merge-warning").waitFor();
+  await page.getByTestId("export-layer").selectOption("gold");
+  assert.equal(await page.getByTestId("merge-warning").count(), 0);
+  // Filters: done documents only, with spans in the layer, from a chosen list.
+  await page.getByTestId("only-done").check();
+  await page.getByTestId("only-annotated").check();
+  await page.getByTestId("pick-docs").check();
+  await page.getByTestId("doc-picks").getByLabel("tricky").check();
   await page.getByTestId("run-export").click();
   await page.getByTestId("io-report").getByText("relations left out").waitFor();
   const second = (await calls(page, "export_file")).at(-1);
-  assert.deepEqual(second.opts, { format: "conll", layer: "all", labels: ["PERSON", "ORG"], spans_key: null, strict: true });
+  assert.deepEqual(second.opts, {
+    format: "conll",
+    layer: "gold",
+    labels: ["PERSON", "ORG"],
+    spans_key: null,
+    strict: true,
+    status: "done",
+    docs: ["tricky"],
+    only_annotated: true,
+  });
+  await page.getByTestId("io-report").getByText("To keep them:").first().waitFor();
   await page.screenshot({ path: join(shots, "ui-export.png") });
 });
 

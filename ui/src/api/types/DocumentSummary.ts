@@ -31,6 +31,14 @@ chars: number,
  */
 spans: number, 
 /**
+ * Spans in the person's own layer (0 when listed for no one).
+ */
+own: number, 
+/**
+ * Spans in the gold layer.
+ */
+gold: number, 
+/**
  * Review status.
  */
 review: ReviewStatus, };

@@ -14,6 +14,10 @@ kind: LossKind,
  */
 message: string, 
 /**
+ * How to keep it ([`LossKind::remedy`]).
+ */
+remedy: string, 
+/**
  * How many items.
  */
 count: number, 
