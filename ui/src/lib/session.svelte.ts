@@ -17,7 +17,26 @@ export const app = $state({
   ready: false,
   /** Whether spans show their label's tag in the text. */
   showTags: true,
+  /** The screen the person asked for while the current one holds unsaved changes (it asks). */
+  leaving: null as Screen | null,
 });
+
+let leaveGuard: (() => boolean) | null = null;
+
+/** Lets a screen with unsaved changes stop the person leaving it unasked (`null`: none). */
+export function guardLeaving(hasChanges: (() => boolean) | null): void {
+  leaveGuard = hasChanges;
+}
+
+/** Shows `screen`; if the current one has unsaved changes, asks first (unless `force`). */
+export function go(screen: Screen, force = false): void {
+  if (!force && screen !== app.screen && leaveGuard?.()) {
+    app.leaving = screen;
+    return;
+  }
+  app.leaving = null;
+  app.screen = screen;
+}
 
 /** A message to the person: where it happened, and an action it offers (Undo). */
 export type Message = { text: string; error: boolean; place: string; action: MessageAction | null };

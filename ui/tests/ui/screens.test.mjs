@@ -227,6 +227,37 @@ test("schema, projects, import and export screens", async () => {
   await page.getByRole("button", { name: "Save schema" }).click();
   const saved = await calls(page, "set_schema");
   assert.equal(saved.at(-1).schema.labels[0].color, "#123456");
+  // Attributes with proper controls: CLAIM's checkworthiness values and what they mean.
+  const claimRow = page.locator("tr[data-label=CLAIM]");
+  await claimRow.getByLabel("Description").fill("A checkable statement of fact, as said.");
+  await claimRow.getByTestId("edit-attributes").click();
+  const editor = page.getByTestId("attribute-editor");
+  await editor.getByLabel("What CFS means").fill("check-worthy: a fact-checker should look at it");
+  await editor.getByLabel("What CFS means").press("Tab");
+  // A new relation type, from claims to claims.
+  await page.getByTestId("add-relation-type").click();
+  const rel = page.locator("tr[data-relation=RELATION4]");
+  await rel.getByLabel("Relation name").fill("SUPPORTS");
+  await page.locator("tr[data-relation=SUPPORTS]").getByLabel("From labels").fill("CLAIM");
+  await page.locator("tr[data-relation=SUPPORTS]").getByLabel("To labels").fill("CLAIM");
+  await page.locator("tr[data-relation=SUPPORTS]").getByLabel("Relation description").fill("One claim backs another.");
+  await page.screenshot({ path: join(shots, "ui-schema-editor.png") });
+  await page.getByRole("button", { name: "Save schema" }).click();
+  await page.waitForFunction(() => window.__calls.filter((c) => c.cmd === "set_schema").length === 2);
+  const schema = (await calls(page, "set_schema")).at(-1).schema;
+  const claim = schema.labels.find((l) => l.name === "CLAIM");
+  assert.equal(claim.description, "A checkable statement of fact, as said.");
+  assert.equal(claim.attributes.find((a) => a.name === "checkworthiness").meanings.CFS, "check-worthy: a fact-checker should look at it");
+  assert.deepEqual(schema.relations.at(-1), { name: "SUPPORTS", description: "One claim backs another.", from: { labels: ["CLAIM"], kinds: [] }, to: { labels: ["CLAIM"], kinds: [] } });
+  // Leaving with unsaved changes asks: Stay keeps the screen, Discard leaves.
+  await claimRow.getByLabel("Description").fill("changed");
+  await page.getByRole("button", { name: "Documents" }).click();
+  await page.getByTestId("leave-dialog").waitFor();
+  await page.getByRole("button", { name: "Stay" }).click();
+  assert.equal(await claimRow.getByLabel("Description").inputValue(), "changed");
+  await page.getByRole("button", { name: "Documents" }).click();
+  await page.getByTestId("discard-leave").click();
+  await page.getByTestId("doc-filter").waitFor();
 
   await page.getByRole("button", { name: "Projects" }).click();
   await page.getByText("/mock/project.glossa").first().waitFor();
