@@ -21,6 +21,8 @@ const COMMANDS: &[&str] = &[
     "set_status",
     "get_schema",
     "set_schema",
+    "rename_label",
+    "undo_rename",
     "import_files",
     "export_file",
     "get_stats",

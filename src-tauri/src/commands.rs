@@ -10,7 +10,7 @@ use glossa_api::core::{
 };
 use glossa_api::{
     AddSpan, ApiResult, ErrorCode, ExportOptions, ExportReport, ImportOptions, ImportProgress,
-    ImportReport, Project, ProjectInfo, Session, SpanPatch, Stats, UndoOutcome,
+    ImportReport, Project, ProjectInfo, RenameReport, Session, SpanPatch, Stats, UndoOutcome,
 };
 use tauri::ipc::Channel;
 use tauri::{AppHandle, Emitter, State};
@@ -198,6 +198,22 @@ pub fn get_schema(state: State<'_, AppState>) -> ApiResult<Schema> {
 #[tauri::command]
 pub fn set_schema(state: State<'_, AppState>, schema: Schema) -> ApiResult<Schema> {
     state.as_author(|p, a| p.set_schema(a, schema).map(|()| p.schema().clone()))
+}
+
+/// Renames a label (or merges it into another) in the schema and on every span.
+#[tauri::command]
+pub fn rename_label(
+    state: State<'_, AppState>,
+    from: String,
+    to: String,
+) -> ApiResult<RenameReport> {
+    state.as_author(|p, a| p.rename_label(a, &from, &to))
+}
+
+/// Undoes the current annotator's latest label rename; false when there is none.
+#[tauri::command]
+pub fn undo_rename(state: State<'_, AppState>) -> ApiResult<bool> {
+    state.as_author(|p, a| p.undo_rename(a))
 }
 
 /// Imports files or folders as the current annotator, sending progress on `on_progress`.

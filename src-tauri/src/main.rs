@@ -44,6 +44,8 @@ fn main() -> anyhow::Result<()> {
             commands::set_status,
             commands::get_schema,
             commands::set_schema,
+            commands::rename_label,
+            commands::undo_rename,
             commands::import_files,
             commands::export_file,
             commands::get_stats,

@@ -20,7 +20,7 @@ pub use error::{ApiError, ApiResult, ErrorCode};
 pub use export::{ExportOptions, ExportReport, LayerFilter};
 pub use glossa_formats::{Fidelity, Format, Loss, LossKind};
 pub use import::{ImportFormat, ImportOptions, ImportProgress, ImportReport, Skipped};
-pub use project::{Project, ProjectInfo};
+pub use project::{Project, ProjectInfo, RenameReport};
 pub use settings::{Session, Settings};
 
 pub use glossa_core as core;

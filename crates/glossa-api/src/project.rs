@@ -29,6 +29,19 @@ pub struct Project {
     pub(crate) open_text: Option<crate::open_text::OpenText>,
 }
 
+/// What a label rename did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+pub struct RenameReport {
+    /// Whether the label was merged into an existing one.
+    pub merged: bool,
+    /// Spans relabelled.
+    #[ts(type = "number")]
+    pub spans: u64,
+    /// Documents they are in.
+    #[ts(type = "number")]
+    pub documents: u64,
+}
+
 impl Project {
     /// Creates a project file at `path`; `schema` defaults to "news claims & entities".
     pub fn create(path: &Path, name: &str, schema: Option<Schema>) -> ApiResult<Self> {
@@ -102,6 +115,34 @@ impl Project {
         self.store.set_schema(author, &schema)?;
         self.schema = schema;
         Ok(())
+    }
+
+    /// Renames label `from` to `to` in the schema and on every span, or merges it into `to`
+    /// when that is a label already ([`Schema::renamed`]): one operation of `author`'s, which
+    /// [`Project::undo_rename`] takes back.
+    pub fn rename_label(&mut self, author: &str, from: &str, to: &str) -> ApiResult<RenameReport> {
+        crate::edit::check_author(author)?;
+        let (schema, merged) = self
+            .schema
+            .renamed(from, to)
+            .map_err(|e| ApiError::invalid(format!("rename: {e}")))?;
+        let done = self.store.rename_label(author, from, to.trim(), &schema)?;
+        self.schema = schema;
+        Ok(RenameReport {
+            merged,
+            spans: done.spans,
+            documents: done.documents,
+        })
+    }
+
+    /// Undoes `author`'s latest label rename or merge, spans and schema together; `false`
+    /// when there is none to undo.
+    pub fn undo_rename(&mut self, author: &str) -> ApiResult<bool> {
+        let undone = self.store.undo_rename(author)?.is_some();
+        if undone {
+            self.schema = self.store.schema()?;
+        }
+        Ok(undone)
     }
 
     /// Every document in import order, with everyone's status combined. A `todo` document

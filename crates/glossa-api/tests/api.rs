@@ -474,3 +474,64 @@ fn the_documents_list_counts_the_persons_own_spans_and_gold_apart() {
     let carl = &p.documents_for(Some("carl")).unwrap()[0];
     assert_eq!((carl.own, carl.status), (0, DocStatus::Todo));
 }
+
+/// Renaming a label moves every span and the schema in one operation; undo takes it all
+/// back; merging into a label of another kind is refused; the annotate screen's undo (one
+/// document's) does not take a rename apart.
+#[test]
+fn renaming_and_merging_labels_is_one_undoable_operation() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut p = project_with_samples(dir.path());
+    let labels = |p: &Project| -> Vec<String> {
+        let mut v: Vec<String> = export_string(p)
+            .lines()
+            .flat_map(|l| {
+                let d: serde_json::Value = serde_json::from_str(l).unwrap();
+                d["spans"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|s| s["label"].as_str().unwrap().to_string())
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        v.sort();
+        v
+    };
+    p.add_span("ana", &add("tricky", 0, 4, "PERSON")).unwrap();
+    let before = labels(&p);
+    let persons = before.iter().filter(|l| *l == "PERSON").count() as u64;
+    assert!(persons >= 2, "PERSON spans in both documents");
+
+    let r = p.rename_label("ana", "PERSON", "PER").unwrap();
+    assert_eq!((r.merged, r.spans, r.documents), (false, persons, 2));
+    assert!(p.schema().label("PER").is_some() && p.schema().label("PERSON").is_none());
+    let to = &p.schema().relation("ATTRIBUTED_TO").unwrap().to.labels;
+    assert!(to.contains(&"PER".to_string()) && !to.contains(&"PERSON".to_string()));
+    assert!(!labels(&p).contains(&"PERSON".to_string()));
+    // One document's undo does not take the rename apart: the edit before it (the create)
+    // is skipped, as the rename changed its span since.
+    let one = p.undo("ana", "tricky").unwrap();
+    assert!(one.operation.is_none());
+    assert_eq!(one.skipped.len(), 1);
+    assert!(!labels(&p).contains(&"PERSON".to_string()));
+    assert!(p.undo_rename("ana").unwrap());
+    assert_eq!(labels(&p), before);
+    assert!(p.schema().label("PERSON").is_some() && p.schema().label("PER").is_none());
+    // Reopened, the schema is the one undo put back.
+    drop(p);
+    let mut p = Project::open(&dir.path().join("p.glossa")).unwrap();
+    assert!(p.schema().label("PERSON").is_some());
+    assert!(!p.undo_rename("ana").unwrap(), "nothing left to undo");
+
+    // Merge: NORP into GPE (both entities); CLAIM into PERSON is refused.
+    let norps = before.iter().filter(|l| *l == "NORP").count() as u64;
+    let r = p.rename_label("ana", "NORP", "GPE").unwrap();
+    assert_eq!((r.merged, r.spans), (true, norps));
+    assert!(p.schema().label("NORP").is_none());
+    let e = p.rename_label("ana", "CLAIM", "PERSON").unwrap_err();
+    assert_eq!(e.code, ErrorCode::InvalidInput);
+    assert!(e.message.contains("only labels of one kind merge"), "{e}");
+    p.undo_rename("ana").unwrap();
+    assert_eq!(labels(&p), before);
+}

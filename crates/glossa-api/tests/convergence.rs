@@ -376,3 +376,26 @@ fn an_empty_project_replays_imports_and_the_edits_beside_them() {
     assert_eq!(export(&empty), export(&origin));
     assert_eq!(empty.document("doc").unwrap().spans.len(), 4);
 }
+
+/// A rename (schema and spans) and its undo reach another copy as operations, and both
+/// copies end the same, each step of the way.
+#[test]
+fn a_rename_and_its_undo_converge() {
+    let dir = tempfile::tempdir().unwrap();
+    let origin = origin(dir.path());
+    let mut a = origin.fork(&dir.path().join("a.glossa")).unwrap();
+    let mut b = origin.fork(&dir.path().join("b.glossa")).unwrap();
+    let r = a.rename_label("alice", "PERSON", "PER").unwrap();
+    assert_eq!(r.spans, 1);
+    b.apply(&own_ops(&a)).unwrap();
+    assert_eq!(export(&a), export(&b));
+    assert!(export(&b).contains(r#""label":"PER""#));
+    assert_eq!(a.schema(), b.schema());
+    a.undo_rename("alice").unwrap();
+    b.apply(&own_ops(&a)).unwrap();
+    assert_eq!(export(&a), export(&b));
+    assert!(export(&b).contains(r#""label":"PERSON""#));
+    let path_b = dir.path().join("b.glossa");
+    drop(b);
+    assert_eq!(Project::open(&path_b).unwrap().schema(), a.schema());
+}

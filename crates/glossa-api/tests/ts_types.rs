@@ -13,7 +13,7 @@ use glossa_api::core::{
 };
 use glossa_api::{
     AddSpan, ApiError, ExportOptions, ExportReport, ImportOptions, ImportProgress, ImportReport,
-    LayerFilter, Session, Settings, SpanPatch, Stats, UndoOutcome,
+    LayerFilter, RenameReport, Session, Settings, SpanPatch, Stats, UndoOutcome,
 };
 use ts_rs::{Config, TS};
 
@@ -42,6 +42,7 @@ fn generate(dir: &Path) {
     LayerFilter::export_all(&cfg).unwrap();
     Stats::export_all(&cfg).unwrap();
     UndoOutcome::export_all(&cfg).unwrap();
+    RenameReport::export_all(&cfg).unwrap();
 }
 
 /// Every `.ts` file under `dir`, by relative path.

@@ -486,6 +486,9 @@ pub enum OpKind {
     Snapshot,
     /// The label schema changed.
     SetSchema,
+    /// A label was renamed, or merged into another: the schema, and each document's spans
+    /// (one operation per document, tied to the schema's; undone together).
+    RenameLabel,
     /// A reviewer set a document's review status.
     SetReview,
     /// A person joined the project (or changed role).
@@ -510,6 +513,7 @@ impl OpKind {
             Self::Reanchor => "reanchor",
             Self::Snapshot => "snapshot",
             Self::SetSchema => "set_schema",
+            Self::RenameLabel => "rename_label",
             Self::SetReview => "set_review",
             Self::AddAuthor => "add_author",
             Self::Undo => "undo",
@@ -530,6 +534,7 @@ impl OpKind {
             Self::Reanchor,
             Self::Snapshot,
             Self::SetSchema,
+            Self::RenameLabel,
             Self::SetReview,
             Self::AddAuthor,
             Self::Undo,

@@ -48,6 +48,17 @@ pub enum LabelKind {
     Other,
 }
 
+impl LabelKind {
+    /// Its name in schema files (`entity`, `claim`, `other`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Entity => "entity",
+            Self::Claim => "claim",
+            Self::Other => "other",
+        }
+    }
+}
+
 /// One span label.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(deny_unknown_fields)]
@@ -327,6 +338,64 @@ impl Schema {
             .map(|l| l.name.as_str())
             .collect::<Vec<_>>()
             .join(", ")
+    }
+
+    /// The schema with label `from` renamed to `to`, or, when `to` is a label already, merged
+    /// into it (`from`'s definition goes; `to`'s stays). Relation types that name `from` name
+    /// `to` instead. Only labels of one kind merge: a relation type that takes one kind would
+    /// otherwise no longer fit the spans it links. Returns the schema and whether it merged.
+    pub fn renamed(&self, from: &str, to: &str) -> Result<(Schema, bool), CoreError> {
+        let to = to.trim();
+        let Some(old) = self.label(from) else {
+            return Err(err(
+                "label",
+                CoreErrorKind::UnknownLabel {
+                    label: from.to_string(),
+                    known: self.known_labels(),
+                },
+            ));
+        };
+        if to == from {
+            return Err(invalid("to", format!("{from} is already called {to}")));
+        }
+        let mut out = self.clone();
+        let merged = match self.label(to) {
+            Some(target) if target.kind != old.kind => {
+                return Err(invalid(
+                    "to",
+                    format!(
+                        "{from} is of kind {} and {to} of kind {}: only labels of one kind merge",
+                        old.kind.as_str(),
+                        target.kind.as_str()
+                    ),
+                ));
+            }
+            Some(_) => {
+                out.labels.retain(|l| l.name != from);
+                true
+            }
+            None => {
+                for l in &mut out.labels {
+                    if l.name == from {
+                        l.name = to.to_string();
+                    }
+                }
+                false
+            }
+        };
+        for r in &mut out.relations {
+            for c in [&mut r.from, &mut r.to] {
+                let mut seen = BTreeSet::new();
+                c.labels = c
+                    .labels
+                    .iter()
+                    .map(|l| if l == from { to.to_string() } else { l.clone() })
+                    .filter(|l| seen.insert(l.clone()))
+                    .collect();
+            }
+        }
+        out.validate()?;
+        Ok((out, merged))
     }
 
     /// Checks the schema itself: unique, non-blank names and hotkeys, colours, non-empty enum

@@ -616,12 +616,13 @@ fn stamp_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Stamp> {
     })
 }
 
-/// The stamp of the newest schema operation this copy has.
+/// The stamp of the newest schema operation this copy has: the operations of no document
+/// that carry a schema (`set_schema`, a rename's schema part, and the undo of a rename).
 fn newest_schema_stamp(tx: &Transaction<'_>) -> FResult<Option<Stamp>> {
     Ok(tx
         .prepare_cached(
             "SELECT o.lamport, a.uid, o.replica, o.seq FROM operations o JOIN authors a ON a.id = o.author
-             WHERE o.kind = 'set_schema'
+             WHERE o.doc IS NULL AND o.kind IN ('set_schema', 'rename_label', 'undo')
              ORDER BY o.lamport DESC, a.uid DESC, o.replica DESC, o.seq DESC LIMIT 1",
         )?
         .query_row([], stamp_from_row)
@@ -822,7 +823,7 @@ impl Store {
                         .is_none_or(|s| *s < op.stamp),
                     Some(_) => false,
                     // A schema older than the one in place changes nothing (last writer wins).
-                    None if op.kind == OpKind::SetSchema => {
+                    None if op.changes.iter().any(|c| matches!(c, Change::Schema(_))) => {
                         newest_schema_stamp(tx)?.is_none_or(|s| s < op.stamp)
                     }
                     None => true,

@@ -58,16 +58,16 @@ pub struct NewRelation {
 
 /// The state an edit moves between, by global ids: what undo and redo move back and forth.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-struct Snapshot {
+pub(crate) struct Snapshot {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    spans: Vec<SpanState>,
+    pub(crate) spans: Vec<SpanState>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    relations: Vec<RelationState>,
+    pub(crate) relations: Vec<RelationState>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    status: Option<DocStatus>,
+    pub(crate) status: Option<DocStatus>,
 }
 
-fn to_json<T: Serialize>(s: &T, field: &str) -> FResult<String> {
+pub(crate) fn to_json<T: Serialize>(s: &T, field: &str) -> FResult<String> {
     serde_json::to_string(s).map_err(|e| Fail::corrupt(field, e))
 }
 
@@ -79,7 +79,10 @@ fn from_json(s: Option<String>, field: &str) -> FResult<Snapshot> {
 }
 
 /// An operation's undo snapshots, as stored.
-fn snapshots(before: Option<String>, after: Option<String>) -> FResult<(Snapshot, Snapshot)> {
+pub(crate) fn snapshots(
+    before: Option<String>,
+    after: Option<String>,
+) -> FResult<(Snapshot, Snapshot)> {
     Ok((
         from_json(before, "operations.before")?,
         from_json(after, "operations.after")?,
@@ -89,7 +92,7 @@ fn snapshots(before: Option<String>, after: Option<String>) -> FResult<(Snapshot
 /// Marks operation `op` as `state` (undone, or applied again) and records the `kind` (undo or
 /// redo) operation that did it, with its changes.
 #[allow(clippy::too_many_arguments)]
-fn mark_and_record(
+pub(crate) fn mark_and_record(
     tx: &Transaction<'_>,
     op: i64,
     state: &str,
@@ -227,8 +230,10 @@ pub(crate) fn append_operation(tx: &Transaction<'_>, op: &NewOperation<'_>) -> F
 pub(crate) const DISCARD_REDO: &str =
     "UPDATE operations SET state = 'discarded' WHERE author = ?1 AND doc = ?2 AND state = 'undone'";
 /// Author `?1`'s latest edit of document `?2` that undo can take back.
+/// (A part of a larger operation, `ref_op` set, is undone with it, not alone.)
 pub(crate) const LATEST_APPLIED: &str = "SELECT id, before, after FROM operations
      WHERE author = ?1 AND doc = ?2 AND state = 'applied' AND before IS NOT NULL
+       AND ref_op IS NULL
      ORDER BY id DESC LIMIT 1";
 /// The edit author `?1`'s latest undo in document `?2` took back, if still undone.
 pub(crate) const LATEST_UNDONE: &str = "SELECT o.id, o.before, o.after FROM operations u
@@ -287,7 +292,7 @@ fn edit(
 }
 
 /// Author `name`'s row id, if they exist.
-fn find_author(conn: &rusqlite::Connection, name: &str) -> FResult<Option<i64>> {
+pub(crate) fn find_author(conn: &rusqlite::Connection, name: &str) -> FResult<Option<i64>> {
     Ok(conn
         .prepare_cached("SELECT id FROM authors WHERE name = ?1")?
         .query_row([name], |r| r.get(0))
@@ -404,7 +409,7 @@ fn changes_between(from: &Snapshot, to: &Snapshot, doc_id: &str, author_uid: &st
 /// Refuses to move document `doc`'s rows from state `from` to `to` if they are no longer as
 /// `from` says (someone changed them since `from` was taken): undo and redo, whose snapshots
 /// are old. A new edit's snapshot is read in its own transaction and needs no check.
-fn verify_unchanged(
+pub(crate) fn verify_unchanged(
     tx: &Transaction<'_>,
     doc: i64,
     author: i64,
@@ -446,7 +451,7 @@ fn verify_unchanged(
 
 /// Moves the rows from state `from` to state `to` through the [`Applier`]. Returns the changes
 /// made.
-fn transition(
+pub(crate) fn transition(
     tx: &Transaction<'_>,
     doc: i64,
     author: i64,
@@ -490,7 +495,7 @@ pub(crate) fn person_status(
     }
 }
 
-fn load_operation(tx: &rusqlite::Connection, id: i64) -> FResult<Operation> {
+pub(crate) fn load_operation(tx: &rusqlite::Connection, id: i64) -> FResult<Operation> {
     let mut stmt = tx.prepare_cached(
         "SELECT o.id, a.name, o.time, o.kind, d.doc_id, o.before, o.after, o.state
          FROM operations o JOIN authors a ON a.id = o.author LEFT JOIN documents d ON d.id = o.doc

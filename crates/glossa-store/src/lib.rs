@@ -16,6 +16,7 @@ mod ids;
 pub mod import;
 mod labels;
 pub mod migrations;
+pub mod relabel;
 mod rows;
 pub mod stats;
 

@@ -18,6 +18,7 @@ import type { MarkedDocument } from "./types/MarkedDocument";
 import type { Operation } from "./types/Operation";
 import type { ProjectInfo } from "./types/ProjectInfo";
 import type { Relation } from "./types/Relation";
+import type { RenameReport } from "./types/RenameReport";
 import type { Schema } from "./types/Schema";
 import type { Session } from "./types/Session";
 import type { Span } from "./types/Span";
@@ -72,6 +73,10 @@ export const backend = {
   setStatus: (docId: string, status: DocStatus) => call<null>("set_status", { docId, status }),
   getSchema: () => call<Schema>("get_schema"),
   setSchema: (schema: Schema) => call<Schema>("set_schema", { schema }),
+  /** Renames label `from` to `to` (merging into `to` if it exists), spans and schema: one undoable operation. */
+  renameLabel: (from: string, to: string) => call<RenameReport>("rename_label", { from, to }),
+  /** Undoes the annotator's latest rename; false when there is none. */
+  undoRename: () => call<boolean>("undo_rename"),
   /** Imports `paths`; `onProgress` hears how far it got (after each file and every 256 documents). */
   importFiles: (paths: string[], options: ImportOptions, onProgress: (p: ImportProgress) => void = () => {}) => {
     const channel = new Channel<ImportProgress>();

@@ -346,3 +346,29 @@ test("import counts are worded for their number", async () => {
   assert.match(await report.getText(), /^Imported 1 new document \(0 spans, 0 relations\) from 1 file/);
   await (await browser.$("button=Close")).click();
 });
+
+test("renaming a label moves every span and the schema, and one Undo takes it back", async () => {
+  const { browser } = sessions[0];
+  const labelsIn = () => exported("all").flatMap((d) => d.spans.map((s) => s.label));
+  const persons = labelsIn().filter((l) => l === "PERSON").length;
+  assert.ok(persons >= 2);
+  await (await browser.$("button=Schema")).click();
+  await (await browser.$("tr[data-label=PERSON] [data-testid=rename-label]")).click();
+  const name = await browser.$("[data-testid=rename-form] input");
+  await name.clearValue();
+  await name.setValue("PER");
+  await (await browser.$("[data-testid=rename-form] button[type=submit]")).click();
+  await browser.waitUntil(async () => !labelsIn().includes("PERSON"), { timeout: 5000 });
+  assert.equal(labelsIn().filter((l) => l === "PER").length, persons);
+  assert.match(await messageText(browser), /^Renamed PERSON → PER: \d+ spans in \d+ documents/);
+  await (await browser.$("tr[data-label=PER]")).waitForExist({ timeout: 5000 });
+  await screenshot(browser, join(shots, "schema-rename.png"));
+  await (await browser.$("[data-testid=message-action]")).click();
+  await browser.waitUntil(async () => labelsIn().filter((l) => l === "PERSON").length === persons, { timeout: 5000 });
+  assert.ok(!labelsIn().includes("PER"));
+  await (await browser.$("tr[data-label=PERSON]")).waitForExist({ timeout: 5000 });
+  const schemaFile = join(data, "schema-after-undo.json");
+  glossa("schema", defaultProject(data), "--export", schemaFile);
+  const schema = JSON.parse(readFileSync(schemaFile, "utf8"));
+  assert.ok(schema.labels.some((l) => l.name === "PERSON") && !schema.labels.some((l) => l.name === "PER"));
+});

@@ -3,4 +3,4 @@
 /**
  * What an operation did.
  */
-export type OpKind = "create_span" | "update_span" | "delete_span" | "create_relation" | "delete_relation" | "set_status" | "import" | "reanchor" | "snapshot" | "set_schema" | "set_review" | "add_author" | "undo" | "redo";
+export type OpKind = "create_span" | "update_span" | "delete_span" | "create_relation" | "delete_relation" | "set_status" | "import" | "reanchor" | "snapshot" | "set_schema" | "rename_label" | "set_review" | "add_author" | "undo" | "redo";
