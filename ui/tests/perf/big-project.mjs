@@ -8,16 +8,22 @@ import { dataDir, dragSelect, glossa } from "../e2e/driver.mjs";
 
 /** Returns { text, spans, data, project }; `options` go to bigDocument. */
 export function bigProject(options) {
-  const { text, spans } = bigDocument(options);
+  const { text, spans, relations } = bigDocument(options);
   const data = dataDir();
   const project = join(data, "big.glossa");
   const jsonl = join(data, "big.jsonl");
-  writeFileSync(jsonl, JSON.stringify({ id: "big", text, spans: spans.map((s) => ({ ...s, layer: "Ana", author: "Ana" })) }) + "\n");
+  const doc = {
+    id: "big",
+    text,
+    spans: spans.map((s, i) => ({ id: `s${i}`, ...s, layer: "Ana", author: "Ana" })),
+    relations: relations.map((r) => ({ from: `s${r.from}`, to: `s${r.to}`, label: r.label, author: "Ana" })),
+  };
+  writeFileSync(jsonl, JSON.stringify(doc) + "\n");
   glossa("init", project);
   glossa("import", project, jsonl);
   mkdirSync(join(data, "org.glossa.app"), { recursive: true });
   writeFileSync(join(data, "org.glossa.app", "settings.json"), JSON.stringify({ author: "Ana", recent: [project] }));
-  return { text, spans, data, project };
+  return { text, spans, relations, data, project };
 }
 
 /** Selects code points `[start, start + 4)` of `text` with the mouse and waits for the label picker. */

@@ -21,6 +21,7 @@ declare global {
     __calls: { cmd: string; args: Args }[];
     __mockDocs?: Doc[];
     __mockSpans?: Span[];
+    __mockRelations?: Relation[];
   }
 }
 
@@ -31,7 +32,7 @@ const docs: Doc[] = window.__mockDocs ?? [
   { id: "tricky", text: tricky, status: "todo" },
 ];
 let spans: Span[] = window.__mockSpans ?? [];
-let relations: Relation[] = [];
+let relations: Relation[] = window.__mockRelations ?? [];
 let nextId = spans.length + 1;
 let author: string | null = null;
 const undo: Change[] = [];

@@ -35,6 +35,9 @@ test("annotate by keyboard: label, next/previous, attribute, relation, delete, u
   await openDocument(page, "kursk-dprk-pows");
   await dragSelect(page, article, 1428, 1447);
   await page.getByTestId("label-picker").waitFor();
+  // The picker says what a label marks, from the schema.
+  await page.getByTestId("label-picker").locator("[data-label=NORP]").hover();
+  assert.equal(await page.getByTestId("picker-description").textContent(), "NORP: Nationalities, religious or political groups.");
   await page.keyboard.press("1");
   await page.getByTestId("span-list").getByText("Volodymyr Zelenskyy").waitFor();
   await dragSelect(page, article, 1490, 1598);
