@@ -195,6 +195,24 @@ enum Command {
         #[arg(long, env = "GLOSSA_AUTHOR", default_value = "import")]
         author: String,
     },
+    /// Rename a label on every span and in the schema, or merge it into another label of its
+    /// kind (one operation; --undo takes the author's latest one back).
+    Relabel {
+        /// The project file.
+        project: PathBuf,
+        /// The label to rename (not with --undo).
+        #[arg(required_unless_present = "undo")]
+        from: Option<String>,
+        /// Its new name, or the label to merge it into.
+        #[arg(required_unless_present = "undo")]
+        to: Option<String>,
+        /// Undo the author's latest rename or merge instead.
+        #[arg(long, conflicts_with_all = ["from", "to"])]
+        undo: bool,
+        /// Who renames (recorded in the history).
+        #[arg(long, env = "GLOSSA_AUTHOR")]
+        author: String,
+    },
 }
 
 fn parse_import_format(s: &str) -> Result<ImportFormat, String> {
@@ -387,6 +405,24 @@ fn run(cli: Cli) -> Result<()> {
                 writeln!(stdout, "Schema written to {}.", path.display())?;
             } else {
                 print::schema(&mut stdout, p.schema())?;
+            }
+        }
+        Command::Relabel {
+            project,
+            from,
+            to,
+            undo,
+            author,
+        } => {
+            let mut p = open(&project)?;
+            if undo {
+                let undone = p.undo_rename(&author).context("undo failed")?;
+                print::relabel_undone(&mut stdout, &author, undone)?;
+            } else if let (Some(from), Some(to)) = (from, to) {
+                let r = p
+                    .rename_label(&author, &from, &to)
+                    .with_context(|| format!("{} unchanged", project.display()))?;
+                print::relabelled(&mut stdout, &from, &to, &r)?;
             }
         }
     }

@@ -6,7 +6,9 @@ use std::path::Path;
 use glossa_api::core::{
     AnchorState, Author, DocumentSummary, DocumentView, Operation, Schema, Span,
 };
-use glossa_api::{ExportReport, ImportProgress, ImportReport, Project, Stats, UndoOutcome};
+use glossa_api::{
+    ExportReport, ImportProgress, ImportReport, Project, RenameReport, Stats, UndoOutcome,
+};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 fn plural(n: u64, one: &str, many: &str) -> String {
@@ -421,6 +423,33 @@ pub fn schema(out: &mut impl Write, s: &Schema) -> io::Result<()> {
             }
         };
         writeln!(out, "  {:<14} {} → {}", r.name, side(&r.from), side(&r.to))?;
+    }
+    Ok(())
+}
+
+/// After `relabel FROM TO`.
+pub fn relabelled(
+    out: &mut impl Write,
+    from: &str,
+    to: &str,
+    r: &RenameReport,
+) -> anyhow::Result<()> {
+    writeln!(
+        out,
+        "{} {from} → {to}: {} in {}.",
+        if r.merged { "Merged" } else { "Renamed" },
+        plural(r.spans, "span", "spans"),
+        plural(r.documents, "document", "documents")
+    )?;
+    Ok(())
+}
+
+/// After `relabel --undo`.
+pub fn relabel_undone(out: &mut impl Write, author: &str, undone: bool) -> anyhow::Result<()> {
+    if undone {
+        writeln!(out, "Undid {author}'s latest rename.")?;
+    } else {
+        writeln!(out, "{author} has no rename to undo.")?;
     }
     Ok(())
 }

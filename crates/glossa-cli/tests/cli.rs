@@ -691,3 +691,53 @@ fn export_filters_choose_the_documents() {
         bad.stderr
     );
 }
+
+/// `relabel` renames and merges on every span, refuses across kinds, and `--undo` takes the
+/// latest back.
+#[test]
+fn relabel_renames_merges_and_undoes() {
+    let env = Env::new();
+    env.project();
+    env.ok(&[
+        "import",
+        "p.glossa",
+        "kursk-dprk-pows.gold.jsonl",
+        "tricky.gold.jsonl",
+    ]);
+    let labels = |env: &Env| -> Vec<String> {
+        let mut v: Vec<String> = env
+            .export(&[])
+            .iter()
+            .flat_map(|d| {
+                d["spans"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|s| s["label"].as_str().unwrap().to_string())
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        v.sort();
+        v
+    };
+    let before = labels(&env);
+    let out = env.ok(&["relabel", "p.glossa", "PERSON", "PER", "--author", "ana"]);
+    assert!(out.starts_with("Renamed PERSON → PER: "), "{out}");
+    assert!(!labels(&env).contains(&"PERSON".to_string()));
+    let refused = env.run(&["relabel", "p.glossa", "CLAIM", "PER", "--author", "ana"]);
+    assert_ne!(refused.code, 0);
+    assert!(
+        refused.stderr.contains("only labels of one kind merge"),
+        "{}",
+        refused.stderr
+    );
+    assert_eq!(
+        env.ok(&["relabel", "p.glossa", "--undo", "--author", "ana"]),
+        "Undid ana's latest rename.\n"
+    );
+    assert_eq!(labels(&env), before);
+    assert_eq!(
+        env.ok(&["relabel", "p.glossa", "--undo", "--author", "ana"]),
+        "ana has no rename to undo.\n"
+    );
+}
