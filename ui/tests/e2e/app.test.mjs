@@ -90,6 +90,26 @@ test("select text, apply labels by hotkey, set a CLAIM attribute, link it to its
   assert.deepEqual(doc.relations.map((r) => [r.from, r.to, r.label]), [[claimSpan.id, person.id, "ATTRIBUTED_TO"]]);
 });
 
+test("labels are tags in the text without hovering; the relation is an arc, and a click on it selects it", async () => {
+  const { browser } = sessions[0];
+  await browser.waitUntil(async () => (await browser.execute(() => document.querySelectorAll("[data-testid=span-tag]").length)) >= 2, { timeout: 5000 });
+  const tags = await browser.execute(() => [...document.querySelectorAll("[data-testid=span-tag]")].map((t) => t.textContent));
+  assert.deepEqual(tags.sort(), ["CLAIM", "PERSON"]);
+  // A point on the arc's line, on screen: the real pointer clicks it.
+  const pt = await browser.execute(() => {
+    const path = document.querySelector("[data-testid=relation-arc] path.line");
+    const svg = path.ownerSVGElement.getBoundingClientRect();
+    const p = path.getPointAtLength(path.getTotalLength() / 2);
+    return { x: Math.round(svg.left + p.x), y: Math.round(svg.top + p.y) };
+  });
+  await browser.action("pointer", { parameters: { pointerType: "mouse" } }).move({ x: pt.x, y: pt.y }).down({ button: 0 }).up({ button: 0 }).perform();
+  const panel = await browser.$("[data-testid=relation-panel]");
+  await panel.waitForExist({ timeout: 5000 });
+  assert.match(await panel.getText(), /ATTRIBUTED_TO/);
+  assert.equal(await browser.execute(() => document.querySelector("[data-testid=relation-arc]").classList.contains("chosen")), true);
+  await browser.keys("Escape");
+});
+
 test("undo and redo through the operation log", async () => {
   const { browser } = sessions[0];
   await (await browser.$("[data-testid=doc-text]")).click();
