@@ -64,7 +64,7 @@ try {
   if (process.env.CALLS) {
     await browser.executeAsync(async (n, done) => {
       for (let i = 0; i < n; i++) {
-        await window.__TAURI_INTERNALS__.invoke("add_span", { req: { doc_id: "big", start: 10 + i, end: 11 + i, label: "PERSON", layer: null, attrs: {}, note: null } });
+        await window.__TAURI_INTERNALS__.invoke("add_span", { req: { doc_id: "big", revision: 1, start: 10 + i, end: 11 + i, label: "PERSON", layer: null, attrs: {}, note: null } });
         await window.__TAURI_INTERNALS__.invoke("get_stats");
       }
       done();

@@ -78,7 +78,7 @@ for (let run = 0; run < RUNS; run++) {
       }
       for (let i = 0; i < 3; i++) {
         const t = performance.now();
-        await window.__TAURI_INTERNALS__.invoke("add_span", { req: { doc_id: "big", start: 10 + i, end: 11 + i, label: "PERSON", layer: null, attrs: {}, note: null } });
+        await window.__TAURI_INTERNALS__.invoke("add_span", { req: { doc_id: "big", revision: 1, start: 10 + i, end: 11 + i, label: "PERSON", layer: null, attrs: {}, note: null } });
         times.push(Math.round(performance.now() - t));
       }
       done(times);
