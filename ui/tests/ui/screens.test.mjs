@@ -120,9 +120,18 @@ test("a long document: only the blocks on screen hold lines; the span list pages
     author: "Ana", created: "2026-01-01T00:00:00Z", updated: "2026-01-01T00:00:00Z", text: "minister" };
   // And sixty DATE spans, one a line from the top: more than the span list shows at first.
   const dates = Array.from({ length: 60 }, (_, i) => ({ ...span, id: 2 + i, uid: `d${i}`, start: at(i, "Line"), end: at(i, "Line") + 4, label: "DATE", text: "Line" }));
-  const page = await env.newPage(`window.__mockDocs = [{ id: "long", text: ${JSON.stringify(text)}, status: "todo" }]; window.__mockSpans = ${JSON.stringify([span, ...dates])};`);
+  // Thirty relations between them: the relation list pages too.
+  const rels = Array.from({ length: 30 }, (_, i) => ({ id: i + 1, gid: `r${i}`, from: 2 + i, to: 3 + i, label: "ABOUT", author: "Ana", created: "" }));
+  const page = await env.newPage(
+    `window.__mockDocs = [{ id: "long", text: ${JSON.stringify(text)}, status: "todo" }]; window.__mockSpans = ${JSON.stringify([span, ...dates])}; window.__mockRelations = ${JSON.stringify(rels)};`,
+  );
   await nameAnnotator(page);
   await openDocument(page, "long");
+  const relationList = page.getByTestId("relation-list");
+  await relationList.locator("li").first().waitFor();
+  assert.equal(await relationList.locator("li").count(), 25);
+  await page.getByTestId("more-relations").click();
+  assert.equal(await relationList.locator("li").count(), 30);
   const group = page.getByTestId("span-list").locator("details", { hasText: "DATE" });
   assert.equal(await group.locator(".entry").count(), 25);
   assert.equal(await group.locator(".entry").first().textContent(), "Line");
