@@ -6,14 +6,6 @@ use rusqlite::OptionalExtension;
 
 use crate::error::{FResult, Fail};
 
-fn kind_name(kind: LabelKind) -> &'static str {
-    match kind {
-        LabelKind::Entity => "entity",
-        LabelKind::Claim => "claim",
-        LabelKind::Other => "other",
-    }
-}
-
 fn parse_kind(s: &str) -> FResult<LabelKind> {
     match s {
         "entity" => Ok(LabelKind::Entity),
@@ -44,7 +36,7 @@ pub(crate) fn write_schema(conn: &Connection, schema: &Schema) -> FResult<()> {
         put.execute(rusqlite::params![
             l.name,
             i,
-            kind_name(l.kind),
+            l.kind.as_str(),
             l.color,
             l.hotkey,
             l.description,
